@@ -1,0 +1,51 @@
+"""The REST API root: /api/v1/, bearer tokens, one error format, one router per app."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+from ninja.security import HttpBearer
+
+from roundtable.workspaces.api import router as workspaces_router
+
+
+class WorkspaceToken(HttpBearer):
+    """TenancyMiddleware has already checked the token and scoped the request to its workspace."""
+
+    openapi_scheme = "bearer"
+
+    def authenticate(self, request, token):
+        return request.api_token
+
+
+api = NinjaAPI(
+    title="Roundtable API",
+    version="1",
+    description=(
+        "Partner ecosystem and Circles. Authenticate with `Authorization: Bearer <token>`; "
+        "create tokens under Settings → API tokens. Every call acts in the token's workspace."
+    ),
+    auth=WorkspaceToken(),
+    urls_namespace="api-1",
+    docs_url="/docs",
+)
+
+
+def validation_detail(error: ValidationError) -> list[dict]:
+    if hasattr(error, "error_dict"):
+        return [
+            {"loc": ["body", field], "msg": " ".join(messages), "type": "value_error"}
+            for field, messages in error.message_dict.items()
+        ]
+    return [{"loc": ["body"], "msg": " ".join(error.messages), "type": "value_error"}]
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc):
+    return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "Not allowed."}, status=403)
+
+
+api.add_router("/", workspaces_router)

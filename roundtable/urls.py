@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from ninja.openapi.views import openapi_view
+
+from roundtable.api import api
+from roundtable.web import urls as web_urls
+from roundtable.workspaces import urls as workspace_urls
+
+# Everything a workspace owns lives under /w/<ws>/; TenancyMiddleware resolves <ws>.
+workspace_patterns = [
+    *web_urls.workspace_urlpatterns,
+    path("settings/", include(workspace_urls.workspace_urlpatterns)),
+]
+
+urlpatterns = [
+    *web_urls.urlpatterns,
+    *workspace_urls.urlpatterns,
+    path("w/<slug:ws>/", include(workspace_patterns)),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("api/docs", openapi_view, {"api": api}, name="api_docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from roundtable.web import views
+
+# Mounted under /w/<ws>/ by roundtable/urls.py.
+workspace_urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("partners/", views.section("web/partners.html"), name="partners"),
+    path("circles/", views.section("web/circles.html", guests=True), name="circles"),
+    path("leads/", views.section("web/leads.html"), name="leads"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+]

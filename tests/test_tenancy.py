@@ -1,0 +1,170 @@
+"""Isolation by construction, checked over every route: a member of Acme who asks for anything
+that belongs to Globex (by workspace slug or by an object's uuid) gets 404 or 403, from every page
+and every API route, by GET and by POST. New routes and new workspace-owned models are covered
+without editing this file."""
+
+import itertools
+import json
+import re
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.urls.converters import UUIDConverter
+from django_scopes import scopes_disabled
+
+from roundtable.api import api
+from roundtable.core.models import WorkspaceOwned
+from roundtable.workspaces import actions
+from roundtable.workspaces.choices import Role
+from tests.conftest import add_member, api_client, client_for, make_user
+
+pytestmark = pytest.mark.django_db
+
+# User-level pages (allauth) and the site staff's admin hold no workspace objects.
+OUT_OF_SCOPE_PREFIXES = ("accounts/", "admin/", "static/")
+# Routes whose parameters are not workspace objects: the invitation link carries a secret.
+NON_OBJECT_ROUTES = {"invitations/<str:token>/"}
+DENIED = {403, 404}
+
+
+def leaf_routes(patterns=None, prefix=""):
+    """(route text, {param: converter name}) for every URL pattern, includes flattened."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            yield from leaf_routes(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            yield route.lstrip("^").rstrip("$"), getattr(entry.pattern, "converters", {})
+
+
+def params_of(route: str) -> list[tuple[str, str]]:
+    return re.findall(r"<(?:(\w+):)?(\w+)>", route)
+
+
+def fill(route: str, values: dict) -> str:
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
+
+
+def example_body(route: str, method: str) -> dict:
+    """A body that passes the API's validation, so the handler runs as far as its lookup."""
+    document = api.get_openapi_schema()
+    operation = document["paths"].get("/" + re.sub(r"<(\w+)>", r"{\1}", route), {}).get(method)
+    if not operation or "requestBody" not in operation:
+        return {}
+    schema = operation["requestBody"]["content"]["application/json"]["schema"]
+    return example_of(schema, document)
+
+
+def example_of(schema: dict, document: dict):
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    if "allOf" in schema:
+        return example_of(schema["allOf"][0], document)
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object":
+        return {
+            name: example_of(sub, document) for name, sub in schema.get("properties", {}).items()
+        }
+    examples = {"string": "someone@example.com", "integer": 1, "number": 1, "boolean": True}
+    return [] if kind == "array" else examples.get(kind, "x")
+
+
+def workspace_objects(workspace):
+    """Every row of every workspace-owned model that belongs to `workspace`."""
+    rows = []
+    with scopes_disabled():
+        for model in apps.get_models():
+            if issubclass(model, WorkspaceOwned):
+                rows.extend(model.objects.filter(workspace=workspace))
+    return rows
+
+
+@pytest.fixture
+def globex_world(cast):
+    """Globex holds at least one row of every kind the app knows."""
+    dave = make_user("dave@globex.example")
+    add_member(cast.globex, dave, Role.SALES)
+    actions.invite_teammate(
+        cast.globex, email="x@globex.example", role=Role.SALES, inviter=cast.charlie
+    )
+    actions.create_api_token(cast.globex, user=cast.charlie, name="globex script")
+    rows = workspace_objects(cast.globex)
+    missing = [
+        model.__name__
+        for model in apps.get_models()
+        if issubclass(model, WorkspaceOwned) and not any(isinstance(r, model) for r in rows)
+    ]
+    assert not missing, f"add a Globex row of {missing} to the globex_world fixture"
+    return rows
+
+
+def test_every_route_refuses_another_workspaces_objects(cast, globex_world):
+    web = client_for(cast.alice)
+    api = api_client(cast.alice, cast.acme)
+    foreign_uuids = [row.uuid for row in globex_world]
+    checked = 0
+    failures = []
+    for route, converters in leaf_routes():
+        if route.startswith(OUT_OF_SCOPE_PREFIXES) or route in NON_OBJECT_ROUTES:
+            continue
+        params = [name for _conv, name in params_of(route)]
+        object_params = [p for p in params if p != "ws"]
+        for name in object_params:
+            # Pages name objects by uuid; every API path parameter names an object.
+            is_object = route.startswith("api/") or isinstance(converters[name], UUIDConverter)
+            assert is_object, f"{route}: is <{name}> a workspace object? Extend this test."
+        if not params:
+            continue
+        client: Client = api if route.startswith("api/") else web
+        slugs = ["globex", "acme"] if "ws" in params else [None]
+        for slug in slugs:
+            choices = (
+                itertools.product(foreign_uuids, repeat=len(object_params))
+                if object_params
+                else [()]
+            )
+            for combo in choices:
+                if slug == "acme" and not object_params:
+                    continue  # Acme's own page without a foreign object: nothing foreign asked
+                values = {"ws": slug, **dict(zip(object_params, combo, strict=True))}
+                url = fill(route, values)
+                for method in ("get", "post", "patch", "delete"):
+                    if method == "get":
+                        response = client.get(url)
+                    else:
+                        body = example_body(route, method) if route.startswith("api/") else {}
+                        response = getattr(client, method)(
+                            url, json.dumps(body), content_type="application/json"
+                        )
+                    checked += 1
+                    if response.status_code == 405:
+                        continue  # the route does not answer this method: nothing revealed
+                    if response.status_code not in DENIED:
+                        failures.append(f"{method.upper()} {url} → {response.status_code}")
+    assert not failures, "\n".join(failures)
+    assert checked > 50, "the walk found too few routes: is the URL walk broken?"
+
+
+def test_the_walk_sees_workspace_and_api_routes():
+    routes = [route for route, _ in leaf_routes()]
+    assert any(r.startswith("w/<slug:ws>/settings/teammates/<uuid:member>") for r in routes)
+    assert any(r.startswith("api/v1/teammates/") for r in routes)
+
+
+def test_a_member_of_one_workspace_cannot_list_anothers_teammates_by_api(cast):
+    charlie_api = api_client(cast.charlie, cast.globex)
+    emails = {t["email"] for t in charlie_api.get("/api/v1/teammates").json()}
+    assert emails == {"charlie@globex.example"}
+
+
+def test_queries_outside_a_workspace_scope_fail_closed(cast):
+    from django_scopes.exceptions import ScopeError
+
+    from roundtable.workspaces.models import Membership
+
+    with pytest.raises(ScopeError):
+        list(Membership.objects.all())
