@@ -23,7 +23,8 @@ class _Handler:
         self.box = box
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802  (aiosmtpd's name)
-        if self.box.refuse:
+        if self.box.refuse or self.box.refuse_next > 0:
+            self.box.refuse_next = max(0, self.box.refuse_next - 1)
             self.box.refused += 1
             return "451 Try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -36,7 +37,8 @@ class Mailbox:
     def __init__(self):
         self.messages: list[EmailMessage] = []
         self.lock = threading.Lock()
-        self.refuse = False
+        self.refuse = False  # refuse every message
+        self.refuse_next = 0  # refuse only the next N messages
         self.refused = 0
         self.port = free_port()
         self.controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
@@ -51,6 +53,7 @@ class Mailbox:
         with self.lock:
             self.messages.clear()
         self.refuse = False
+        self.refuse_next = 0
         self.refused = 0
 
     def to(self, address: str) -> list[EmailMessage]:

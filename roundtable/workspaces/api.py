@@ -14,11 +14,14 @@ from roundtable.workspaces.schemas import (
     MeOut,
     RoleIn,
     TeammateOut,
+    ValidationErrors,
 )
 
 router = Router(tags=["workspace"])
 
+# Every operation may answer these; declared once so the OpenAPI document tells the truth.
 DENIED = {401: Error, 403: Error}
+WRITE_ERRORS = {400: Error, 401: Error, 403: Error, 422: ValidationErrors}
 
 
 def require_team(request) -> None:
@@ -53,7 +56,7 @@ def list_teammates(request):
     return [teammate_out(m) for m in Membership.objects.select_related("user")]
 
 
-@router.patch("/teammates/{uuid}", response={200: TeammateOut, 404: Error, 422: dict, **DENIED})
+@router.patch("/teammates/{uuid}", response={200: TeammateOut, 404: Error, **WRITE_ERRORS})
 def change_teammate_role(request, uuid: UUID, payload: RoleIn):
     require_admin(request)
     membership = get_object_or_404(
@@ -63,7 +66,7 @@ def change_teammate_role(request, uuid: UUID, payload: RoleIn):
     return teammate_out(membership)
 
 
-@router.delete("/teammates/{uuid}", response={204: None, 404: Error, 422: dict, **DENIED})
+@router.delete("/teammates/{uuid}", response={204: None, 404: Error, **WRITE_ERRORS})
 def remove_teammate(request, uuid: UUID):
     require_admin(request)
     membership = get_object_or_404(
@@ -79,7 +82,7 @@ def list_invitations(request):
     return list(Invitation.objects.pending())
 
 
-@router.post("/invitations", response={201: InvitationOut, 422: dict, **DENIED})
+@router.post("/invitations", response={201: InvitationOut, **WRITE_ERRORS})
 def create_invitation(request, payload: InvitationIn):
     """Email an invitation to join this workspace with a role."""
     require_admin(request)
@@ -93,7 +96,7 @@ def create_invitation(request, payload: InvitationIn):
     return Status(201, issued.invitation)
 
 
-@router.get("/audit", response={200: list[AuditEventOut], **DENIED})
+@router.get("/audit", response={200: list[AuditEventOut], 422: ValidationErrors, **DENIED})
 def list_audit_events(request, limit: int = 100):
     require_admin(request)
     return list(AuditEvent.objects.all()[: max(1, min(limit, 1000))])

@@ -10,6 +10,18 @@ class Error(Schema):
     detail: str
 
 
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrors(Schema):
+    """422: what was wrong, field by field (`loc` is the path to the field)."""
+
+    detail: list[FieldError]
+
+
 class UserOut(Schema):
     email: str
     name: str
