@@ -57,6 +57,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Our apps come before allauth so that our templates override its layout.
+    "roundtable.core",
+    "roundtable.workspaces",
+    "roundtable.web",
     "django_htmx",
     "ninja",
     "allauth",
@@ -64,9 +68,6 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",
-    "roundtable.core",
-    "roundtable.workspaces",
-    "roundtable.web",
 ]
 
 MIDDLEWARE = [
