@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+# Emailed links point at the server `make run` starts.
+SITE_URL ?= http://127.0.0.1:$(PORT)
+export SITE_URL
 STAMP := $(VENV)/.installed
 
 .PHONY: install run test lint format bench browser ci clean

@@ -4,6 +4,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from roundtable.ecosystem.api import router as ecosystem_router
+from roundtable.ecosystem.konnections_api import router as konnections_router
+from roundtable.imports.api import router as imports_router
+from roundtable.mapping.api import router as mapping_router
 from roundtable.workspaces.api import router as workspaces_router
 
 
@@ -49,3 +53,7 @@ def on_permission_denied(request, exc):
 
 
 api.add_router("/", workspaces_router)
+api.add_router("/", ecosystem_router)
+api.add_router("/", konnections_router)
+api.add_router("/", imports_router)
+api.add_router("/", mapping_router)

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
     # Our apps come before allauth so that our templates override its layout.
     "roundtable.core",
     "roundtable.workspaces",
+    "roundtable.ecosystem",
+    "roundtable.imports",
+    "roundtable.mapping",
     "roundtable.web",
     "django_htmx",
     "ninja",

@@ -3,6 +3,9 @@ from django.urls import include, path
 from ninja.openapi.views import openapi_view
 
 from roundtable.api import api
+from roundtable.ecosystem import urls as ecosystem_urls
+from roundtable.imports import urls as imports_urls
+from roundtable.mapping import urls as mapping_urls
 from roundtable.web import urls as web_urls
 from roundtable.workspaces import urls as workspace_urls
 
@@ -10,6 +13,9 @@ from roundtable.workspaces import urls as workspace_urls
 workspace_patterns = [
     *web_urls.workspace_urlpatterns,
     path("settings/", include(workspace_urls.workspace_urlpatterns)),
+    *ecosystem_urls.workspace_urlpatterns,
+    path("imports/", include(imports_urls.workspace_urlpatterns)),
+    path("mapping/", include(mapping_urls.workspace_urlpatterns)),
 ]
 
 urlpatterns = [

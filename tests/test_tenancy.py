@@ -3,9 +3,11 @@ that belongs to Globex (by workspace slug or by an object's uuid) gets 404 or 40
 and every API route, by GET and by POST. New routes and new workspace-owned models are covered
 without editing this file."""
 
+import importlib
 import itertools
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.apps import apps
@@ -83,6 +85,17 @@ def workspace_objects(workspace):
     return rows
 
 
+def populate_functions():
+    """Each `tests/<app>/factories.py` may define `populate_workspace(workspace, owner)` that
+    creates at least one row of each of that app's workspace-owned models."""
+    found = []
+    for path in sorted(Path(__file__).parent.glob("*/factories.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.factories")
+        if hasattr(module, "populate_workspace"):
+            found.append(module.populate_workspace)
+    return found
+
+
 @pytest.fixture
 def globex_world(cast):
     """Globex holds at least one row of every kind the app knows."""
@@ -92,13 +105,15 @@ def globex_world(cast):
         cast.globex, email="x@globex.example", role=Role.SALES, inviter=cast.charlie
     )
     actions.create_api_token(cast.globex, user=cast.charlie, name="globex script")
+    for populate in populate_functions():
+        populate(cast.globex, cast.charlie)
     rows = workspace_objects(cast.globex)
     missing = [
         model.__name__
         for model in apps.get_models()
         if issubclass(model, WorkspaceOwned) and not any(isinstance(r, model) for r in rows)
     ]
-    assert not missing, f"add a Globex row of {missing} to the globex_world fixture"
+    assert not missing, f"add rows of {missing} in tests/<app>/factories.py populate_workspace"
     return rows
 
 

@@ -3,10 +3,13 @@
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from roundtable.ecosystem.actions import ensure_our_organization
 from roundtable.workspaces import demo as workspaces_demo
 
 
 @transaction.atomic
 def load_demo(password: str):
     with scopes_disabled():
-        return workspaces_demo.load_workspace(password)
+        workspace = workspaces_demo.load_workspace(password)
+        ensure_our_organization(workspace)
+    return workspace

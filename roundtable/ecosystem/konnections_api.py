@@ -1,0 +1,4 @@
+from ninja import Router
+
+# Konnections, mutual partners, candidate ranking.
+router = Router(tags=["konnections"])
