@@ -90,8 +90,16 @@ def host_of(value: str) -> str:
     return value
 
 
+# RFC 2606/6761 names for documentation and tests: not in the public suffix list, but demo data
+# and test fixtures use them as if they were TLDs.
+RESERVED_TLDS = frozenset({"example", "test", "invalid", "localhost"})
+
+
 @lru_cache(maxsize=200_000)
 def _registrable(host: str) -> str:
+    labels = host.split(".")
+    if labels[-1] in RESERVED_TLDS and len(labels) >= 2 and labels[-2]:
+        return ".".join(labels[-2:])
     parts = _extract(host)
     if not parts.domain or not parts.suffix:
         return ""
