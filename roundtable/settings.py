@@ -214,8 +214,17 @@ EMAIL_MAX_ATTEMPTS = env_int("EMAIL_MAX_ATTEMPTS", 5)
 # --- Roundtable ---------------------------------------------------------------------------------
 INVITATION_TTL_DAYS = env_int("INVITATION_TTL_DAYS", 14)
 SIGNUP_OPEN = env_bool("SIGNUP_OPEN", True)
+# Uploads above this size are refused before they are read.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 200 * 1024 * 1024)
+# A running import with no heartbeat for this long is stalled (its worker stopped): resumable.
+IMPORT_STALL_SECONDS = env_int("IMPORT_STALL_SECONDS", 300)
 
 # --- Static files -------------------------------------------------------------------------------
+MEDIA_ROOT = VAR_DIR / "uploads"
+MEDIA_URL = "/uploads/"  # never served: uploads are read by the app, not downloaded
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STORAGES = {

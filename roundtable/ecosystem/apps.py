@@ -7,4 +7,7 @@ class EcosystemConfig(AppConfig):
     verbose_name = "Ecosystem"
 
     def ready(self) -> None:
-        from roundtable.ecosystem import receivers  # noqa: F401  (our own organization)
+        from roundtable.ecosystem import (  # noqa: F401  (connect signals, register import kinds)
+            importers,
+            receivers,
+        )

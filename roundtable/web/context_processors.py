@@ -3,6 +3,7 @@ from roundtable.workspaces.models import Workspace
 SECTIONS = [
     ("dashboard", "Dashboard"),
     ("partners", "Partners"),
+    ("imports", "Imports"),
     ("circles", "Circles"),
     ("leads", "Leads"),
     ("settings", "Settings"),
