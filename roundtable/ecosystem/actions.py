@@ -210,3 +210,36 @@ def partners_of(organization: Organization):
     ids_a = edges.filter(org_b=organization).values("org_a")
     ids_b = edges.filter(org_a=organization).values("org_b")
     return Organization.objects.filter(Q(pk__in=ids_a) | Q(pk__in=ids_b))
+
+
+def untag(organization: Organization, tag: Tag) -> None:
+    with scope(workspace=organization.workspace):
+        organization.tags.remove(tag)
+
+
+@transaction.atomic
+def rename_tag(tag: Tag, name: str) -> Tag:
+    """Rename a tag everywhere it is used; a tag of the same type and name must not exist."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "A tag needs a name."})
+    if len(name) > 100:
+        raise ValidationError({"name": "A tag name has at most 100 characters."})
+    with scope(workspace=tag.workspace):
+        clash = Tag.objects.filter(type=tag.type, name__iexact=name).exclude(pk=tag.pk).first()
+        if clash is not None:
+            raise ValidationError({"name": f"The tag {clash.label} already exists."})
+        tag.name = name
+        tag.save(update_fields=["name", "updated_at"])
+    return tag
+
+
+@transaction.atomic
+def delete_tag(tag: Tag) -> None:
+    """Remove a tag from every organization that carries it."""
+    tag.delete()
+
+
+@transaction.atomic
+def delete_person(person: Person) -> None:
+    person.delete()
