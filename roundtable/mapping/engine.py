@@ -44,13 +44,16 @@ _PLACEHOLDER_SQUASHED = pl.Series([p.replace(" ", "") for p in PLACEHOLDER_NAMES
 @dataclass(frozen=True)
 class MatchOptions:
     fuzzy: bool = True
-    fuzzy_threshold: float = 0.92
+    fuzzy_threshold: float = 0.9
     fuzzy_margin: float = 0.04
     # Shorter names are too easy to confuse by one letter ('Acme' / 'Acne').
     fuzzy_min_length: int = 5
     window: int = 5
     max_pairs_per_key: int = 1000
     max_domain_families: int = 2
+    scorer: object = fuzz.ratio
+    # The scorer's scale: rapidfuzz's fuzz scorers answer 0–100, distance scorers 0–1.
+    score_scale: float = 100.0
 
 
 @dataclass
@@ -84,6 +87,8 @@ PAIR_SCHEMA = {
     "right": pl.UInt64,
     "method": pl.String,
     "score": pl.Float64,
+    # Which rule decided (domain, name, core, label, fuzzy) and on what: for the explanation.
+    "rule": pl.String,
     "evidence": pl.String,
     "country": pl.String,
 }
@@ -108,6 +113,12 @@ def match_accounts(
     found = [_domain_pairs(left, right, options, result)]
     found.append(_exact_pairs(left, right, "squashed", 1.0, options, result, found))
     found.append(_exact_pairs(left, right, "core", 0.99, options, result, found))
+    # A name that is the other record's domain ('Bank of America' / bankofamerica.com).
+    for key in ("squashed", "core"):
+        found.append(_exact_pairs(left, right, key, 0.98, options, result, found, "label"))
+        flipped = [_swap(f) for f in found]
+        swapped = _exact_pairs(right, left, key, 0.98, options, result, flipped, "label")
+        found.append(_swap(swapped))
     if options.fuzzy:
         found.append(_fuzzy_pairs(left, right, options, result, found))
     pairs = pl.concat(found).sort("left", "right")
@@ -149,6 +160,7 @@ def _domain_pairs(
         right=pl.col("row_r"),
         method=pl.lit("domain"),
         score=pl.lit(1.0),
+        rule=pl.lit("domain"),
         evidence=pl.col("domain"),
         country=pl.lit(""),
     )
@@ -196,14 +208,20 @@ def _exact_pairs(
     options: MatchOptions,
     result: MatchResult,
     found: list[pl.DataFrame],
+    right_key: str | None = None,
 ) -> pl.DataFrame:
+    """Pairs whose `key` is equal (or whose left `key` equals the right `right_key`)."""
+    right_key = right_key or key
     left_k = left.filter(_not_placeholder(key))
-    right_k = right.filter(_not_placeholder(key))
-    keys = _capped_keys(left_k, right_k, key, options, result)
-    candidates = left_k.join(keys, on=key).join(right_k, on=key, suffix="_r")
+    right_k = right.filter(_not_placeholder(right_key)).with_columns(
+        pl.col(right_key).alias("__key")
+    )
+    left_k = left_k.with_columns(pl.col(key).alias("__key"))
+    keys = _capped_keys(left_k, right_k, "__key", options, result)
+    candidates = left_k.join(keys, on="__key").join(right_k, on="__key", suffix="_r")
     candidates = _unambiguous(candidates.filter(_compatible()))
-    if key == "core":
-        # The looser key only for records that nothing has matched yet.
+    if key != "squashed" or right_key != "squashed":
+        # The looser keys only for records that nothing has matched yet.
         done = pl.concat(found)
         candidates = candidates.join(
             done.select(row=pl.col("left")).unique(), on="row", how="anti"
@@ -213,12 +231,17 @@ def _exact_pairs(
         right=pl.col("row_r"),
         method=pl.lit("name"),
         score=pl.lit(score),
-        evidence=pl.col("name_key"),
+        rule=pl.lit("label" if right_key != key else key.replace("squashed", "name")),
+        evidence=pl.col("name_key") if right_key == key else pl.col("domain_r"),
         country=pl.when(pl.col("country_code") != "")
         .then(pl.col("country_code"))
         .otherwise(pl.col("country_code_r")),
     )
     return pairs.join(pl.concat(found), on=["left", "right"], how="anti")
+
+
+def _swap(pairs: pl.DataFrame) -> pl.DataFrame:
+    return pairs.rename({"left": "right", "right": "left"}).select(PAIR_SCHEMA.keys())
 
 
 def _digits(keys: pl.Expr) -> pl.Expr:
@@ -248,7 +271,8 @@ def _fuzzy_pairs(
         return _empty_pairs()
     left_names = candidates["left_key"].to_list()
     right_names = candidates["right_key"].to_list()
-    scores = process.cpdist(left_names, right_names, scorer=fuzz.ratio, workers=-1) / 100.0
+    scores = process.cpdist(left_names, right_names, scorer=options.scorer, workers=-1)
+    scores = scores / options.score_scale
     scored = candidates.with_columns(score=pl.Series(scores, dtype=pl.Float64))
     accepted = _clear_winners(scored, options)
     rows = left_u.join(accepted.with_columns(name_key=pl.col("left_key")), on="name_key").join(
@@ -264,6 +288,7 @@ def _fuzzy_pairs(
         right=pl.col("row_r"),
         method=pl.lit("fuzzy"),
         score=pl.col("score").round(3),
+        rule=pl.lit("fuzzy"),
         evidence=pl.concat_str([pl.col("left_key"), pl.col("right_key")], separator=" ~ "),
         country=pl.when(pl.col("country_code") != "")
         .then(pl.col("country_code"))
