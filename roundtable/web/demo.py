@@ -3,6 +3,7 @@
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from roundtable.ecosystem import demo as ecosystem_demo
 from roundtable.ecosystem.actions import ensure_our_organization
 from roundtable.workspaces import demo as workspaces_demo
 
@@ -12,4 +13,5 @@ def load_demo(password: str):
     with scopes_disabled():
         workspace = workspaces_demo.load_workspace(password)
         ensure_our_organization(workspace)
+        ecosystem_demo.load_ecosystem(workspace)
     return workspace

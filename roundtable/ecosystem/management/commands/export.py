@@ -1,3 +1,6 @@
+import os
+import sys
+
 from django.core.management.base import BaseCommand, CommandError
 from django.http import QueryDict
 from django_scopes import scope
@@ -62,6 +65,12 @@ class Command(BaseCommand):
                 with open(out, "w", encoding="utf-8", newline="") as stream:
                     count = write_csv(stream, header, rows)
             else:
-                count = write_csv(self.stdout, header, rows)
+                try:
+                    count = write_csv(self.stdout, header, rows)
+                except BrokenPipeError:
+                    # The reader stopped early (`| head`): not an error. Point stdout at
+                    # /dev/null so Python's exit flush does not complain about the pipe.
+                    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+                    return
         where = out or "standard output"
         self.stderr.write(f"Exported {count} {kind} of {target.slug} to {where}.")
