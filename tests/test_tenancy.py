@@ -3,9 +3,11 @@ that belongs to Globex (by workspace slug or by an object's uuid) gets 404 or 40
 and every API route, by GET and by POST. New routes and new workspace-owned models are covered
 without editing this file."""
 
+import functools
 import importlib
 import itertools
 import json
+import random
 import re
 from pathlib import Path
 
@@ -49,9 +51,14 @@ def fill(route: str, values: dict) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(values[m.group(1)]), route)
 
 
+@functools.cache
+def openapi_document() -> dict:
+    return api.get_openapi_schema()
+
+
 def example_body(route: str, method: str) -> dict:
     """A body that passes the API's validation, so the handler runs as far as its lookup."""
-    document = api.get_openapi_schema()
+    document = openapi_document()
     operation = document["paths"].get("/" + re.sub(r"<(\w+)>", r"{\1}", route), {}).get(method)
     if not operation or "requestBody" not in operation:
         return {}
@@ -120,7 +127,9 @@ def globex_world(cast):
 def test_every_route_refuses_another_workspaces_objects(cast, globex_world):
     web = client_for(cast.alice)
     api = api_client(cast.alice, cast.acme)
-    foreign_uuids = [row.uuid for row in globex_world]
+    # One row of each model: whatever model a route's parameter names, one of these is it.
+    one_per_model = {type(row): row for row in globex_world}
+    foreign_uuids = [row.uuid for row in one_per_model.values()]
     checked = 0
     failures = []
     for route, converters in leaf_routes():
@@ -137,17 +146,18 @@ def test_every_route_refuses_another_workspaces_objects(cast, globex_world):
         client: Client = api if route.startswith("api/") else web
         slugs = ["globex", "acme"] if "ws" in params else [None]
         for slug in slugs:
-            choices = (
-                itertools.product(foreign_uuids, repeat=len(object_params))
-                if object_params
-                else [()]
-            )
+            choices = list(itertools.product(foreign_uuids, repeat=len(object_params)))
+            if slug == "globex" or len(choices) > 40:
+                # Another workspace's slug fails before any object is looked up: a few combos
+                # say as much as all of them; routes with two objects get a fixed sample.
+                choices = random.Random(route).sample(choices, min(len(choices), 3 if slug else 40))
             for combo in choices:
                 if slug == "acme" and not object_params:
                     continue  # Acme's own page without a foreign object: nothing foreign asked
                 values = {"ws": slug, **dict(zip(object_params, combo, strict=True))}
                 url = fill(route, values)
-                for method in ("get", "post", "patch", "delete"):
+                methods = ("get", "post", "patch", "delete") if client is api else ("get", "post")
+                for method in methods:
                     if method == "get":
                         response = client.get(url)
                     else:

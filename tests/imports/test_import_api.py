@@ -1,0 +1,66 @@
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.conftest import api_client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_upload_through_the_api_and_read_the_result(cast, fixture_path):
+    client = api_client(cast.alice, cast.acme)
+    content = fixture_path("hubspot_companies.csv").read_bytes()
+
+    created = client.post(
+        "/api/v1/imports",
+        {"kind": "organizations", "file": SimpleUploadedFile("hs.csv", content, "text/csv")},
+    )
+
+    assert created.status_code == 202
+    body = created.json()
+    assert (body["status"], body["created"], body["source_format"]) == ("succeeded", 3, "hubspot")
+    again = client.get(f"/api/v1/imports/{body['uuid']}")
+    assert again.json()["total_rows"] == 3
+    assert [j["uuid"] for j in client.get("/api/v1/imports").json()] == [body["uuid"]]
+
+
+def test_api_reports_bad_rows_and_bad_files_with_field_paths(cast):
+    client = api_client(cast.alice, cast.acme)
+    refused = client.post(
+        "/api/v1/imports",
+        {
+            "kind": "organizations",
+            "file": SimpleUploadedFile("p.csv", b"Firm,Web\n,x.example\n", "text/csv"),
+            "mapping": json.dumps({"name": "Firm", "website": "Web"}),
+        },
+    ).json()
+    assert refused["status"] == "refused"
+    assert refused["problems"] == [
+        {"row": 1, "column": "Firm", "message": "missing: every organization needs a name"}
+    ]
+    not_csv = client.post(
+        "/api/v1/imports",
+        {"kind": "organizations", "file": SimpleUploadedFile("p.xlsx", b"PK\x03\x04", "x")},
+    )
+    assert not_csv.status_code == 422
+    assert not_csv.json()["detail"][0]["loc"] == ["body", "file"]
+    unknown = client.post(
+        "/api/v1/imports",
+        {"kind": "spaceships", "file": SimpleUploadedFile("p.csv", b"name\nx\n", "text/csv")},
+    )
+    assert unknown.status_code == 422
+    assert "Unknown import kind" in unknown.json()["detail"][0]["msg"]
+
+
+def test_guests_and_other_workspaces_cannot_reach_imports(cast):
+    alice = api_client(cast.alice, cast.acme)
+    job = alice.post(
+        "/api/v1/imports",
+        {"kind": "organizations", "file": SimpleUploadedFile("p.csv", b"name\nx\n", "text/csv")},
+    ).json()
+    assert api_client(cast.gina, cast.acme).get("/api/v1/imports").status_code == 403
+    assert (
+        api_client(cast.charlie, cast.globex).get(f"/api/v1/imports/{job['uuid']}").status_code
+        == 404
+    )
