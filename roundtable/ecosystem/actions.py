@@ -15,6 +15,7 @@ from roundtable.ecosystem.choices import (
     PartnerStatus,
     TagType,
 )
+from roundtable.ecosystem.graph import bump_graph_version
 from roundtable.ecosystem.models import Organization, Partnership, Person, Tag
 
 ORGANIZATION_FIELDS = {
@@ -196,12 +197,16 @@ def link_partners(
             org_b=org_b,
             defaults={"kind": kind, "source": source, "since": since, "note": note or ""},
         )
+    # Konnections read an in-memory copy of the graph in every process: tell them it moved (a
+    # changed edge keeps the adjacency; its `since` is read with the cheap directory layer).
+    bump_graph_version(workspace, edges=created, directory=not created)
     return edge, created
 
 
 @transaction.atomic
 def unlink_partners(partnership: Partnership) -> None:
     partnership.delete()
+    bump_graph_version(partnership.workspace_id, directory=False)
 
 
 def partners_of(organization: Organization):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from roundtable.ecosystem.views import directory
+from roundtable.ecosystem.views import directory, konnections
 
 # Mounted under /w/<ws>/ by roundtable/urls.py.
 # Directory pages (organizations, people, tags, partnerships, export) — views/directory.py.
@@ -38,6 +38,30 @@ directory_urlpatterns: list = [
     path("tags/<uuid:tag>/delete/", directory.tag_delete, name="partners_tag_delete"),
 ]
 # Konnections, candidate finder, ecosystem map — views/konnections.py.
-konnections_urlpatterns: list = []
+konnections_urlpatterns: list = [
+    path(
+        "partners/<uuid:org>/konnections/",
+        konnections.konnections,
+        name="partners_konnections",
+    ),
+    path(
+        "partners/<uuid:org>/konnections/export.csv",
+        konnections.konnections_export,
+        name="partners_konnections_export",
+    ),
+    path(
+        "partners/<uuid:org>/mutual/<uuid:other>/",
+        konnections.mutual,
+        name="partners_mutual",
+    ),
+    path("partners/candidates/", konnections.candidates, name="partners_candidates"),
+    path(
+        "partners/candidates/export.csv",
+        konnections.candidates_export,
+        name="partners_candidates_export",
+    ),
+    path("partners/map/", konnections.ecosystem_map, name="partners_map"),
+    path("partners/map.svg", konnections.ecosystem_map_svg, name="partners_map_svg"),
+]
 
 workspace_urlpatterns = [*directory_urlpatterns, *konnections_urlpatterns]
