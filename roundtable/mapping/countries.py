@@ -49,6 +49,7 @@ def _country_codes() -> dict[str, str]:
 
 
 COUNTRY_CODES = _country_codes()
+COUNTRY_NAMES = {c.alpha_2: getattr(c, "common_name", c.name) for c in pycountry.countries}
 
 
 def country_code(text: str) -> str:

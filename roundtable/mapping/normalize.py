@@ -54,3 +54,26 @@ def normalize_accounts(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.drop([c for c in KEY_COLUMNS if c in frame.columns]).hstack(
         keys.select(KEY_COLUMNS)
     )
+
+
+def apply_aliases(frame: pl.DataFrame, aliases: dict[str, str]) -> pl.DataFrame:
+    """Domains that are aliases of another (one company, several domains) become that domain."""
+    if not aliases:
+        return frame
+    domain = pl.col("domain").replace(aliases)
+    return frame.with_columns(domain=domain).with_columns(
+        label=pl.col("domain")
+        .str.split_exact(".", 1)
+        .struct.field("field_0")
+        .fill_null("")
+        .str.replace_all("-", "", literal=True)
+    )
+
+
+def fingerprints(frame: pl.DataFrame) -> pl.Expr:
+    """Who a record is, for remembered decisions: its domain, else its name and country."""
+    return (
+        pl.when(pl.col("domain") != "")
+        .then(pl.col("domain"))
+        .otherwise(pl.lit("name:") + pl.col("squashed") + pl.lit("|") + pl.col("country_code"))
+    )

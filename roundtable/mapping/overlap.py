@@ -6,20 +6,82 @@ import re
 import polars as pl
 
 from roundtable.core.csv_export import ESCAPE, FORMULA_TRIGGERS
-from roundtable.mapping.engine import MatchOptions, MatchResult, match_accounts
-from roundtable.mapping.normalize import normalize_accounts
+from roundtable.mapping.engine import PAIR_SCHEMA, MatchOptions, MatchResult, match_accounts
+from roundtable.mapping.normalize import apply_aliases, fingerprints, normalize_accounts
 
 OUTPUT_HEADER = ["left_row", "right_row", "left_name", "right_name", "method", "score"]
 _FORMULA_START = "^[" + "".join(re.escape(c) for c in FORMULA_TRIGGERS).replace("\0", "\\x00") + "]"
 
 
 def map_frames(
-    left: pl.DataFrame, right: pl.DataFrame, options: MatchOptions | None = None
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    options: MatchOptions | None = None,
+    *,
+    aliases: dict[str, str] | None = None,
+    decisions: dict[tuple[str, str], str] | None = None,
+    normalized: bool = False,
 ) -> tuple[MatchResult, pl.DataFrame, pl.DataFrame]:
-    """Both frames normalized and matched; returns the result and the normalized frames."""
-    left = normalize_accounts(left)
-    right = normalize_accounts(right)
-    return match_accounts(left, right, options), left, right
+    """Both frames normalized (unless `normalized`) and matched; returns the result and the
+    normalized frames, which carry a `fingerprint` column. `aliases` maps alias domains to
+    their company's domain; `decisions` maps sorted fingerprint pairs to 'confirmed' or
+    'rejected': rejected pairs are dropped, confirmed ones added (method 'confirmed')."""
+    if not normalized:
+        left, right = normalize_accounts(left), normalize_accounts(right)
+    left = apply_aliases(left, aliases or {})
+    right = apply_aliases(right, aliases or {})
+    left = left.with_columns(fingerprint=fingerprints(left))
+    right = right.with_columns(fingerprint=fingerprints(right))
+    result = match_accounts(left, right, options)
+    if decisions:
+        result.pairs = _decided(result.pairs, left, right, decisions)
+        result.by_method["confirmed"] = result.pairs.filter(pl.col("method") == "confirmed").height
+        for method in ("domain", "name", "fuzzy"):
+            result.by_method[method] = result.pairs.filter(pl.col("method") == method).height
+    return result, left, right
+
+
+def _decided(
+    pairs: pl.DataFrame,
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    decisions: dict[tuple[str, str], str],
+) -> pl.DataFrame:
+    verdicts = pl.DataFrame(
+        [(a, b, d) for (a, b), d in decisions.items()]
+        + [(b, a, d) for (a, b), d in decisions.items()],
+        schema={"left_fp": pl.String, "right_fp": pl.String, "decision": pl.String},
+        orient="row",
+    ).unique(["left_fp", "right_fp"])
+    keyed = pairs.join(
+        left.select(left=pl.col("row").cast(pl.UInt64), left_fp=pl.col("fingerprint")), on="left"
+    ).join(
+        right.select(right=pl.col("row").cast(pl.UInt64), right_fp=pl.col("fingerprint")),
+        on="right",
+    )
+    rejected = verdicts.filter(pl.col("decision") == "rejected")
+    kept = keyed.join(rejected, on=["left_fp", "right_fp"], how="anti").select(pairs.columns)
+    confirmed = verdicts.filter(pl.col("decision") == "confirmed")
+    added = (
+        left.select(left=pl.col("row").cast(pl.UInt64), left_fp=pl.col("fingerprint"))
+        .join(confirmed, on="left_fp")
+        .join(
+            right.select(right=pl.col("row").cast(pl.UInt64), right_fp=pl.col("fingerprint")),
+            on="right_fp",
+        )
+        .head(1_000_000)
+        .select(
+            "left",
+            "right",
+            method=pl.lit("confirmed"),
+            score=pl.lit(1.0),
+            rule=pl.lit("confirmed"),
+            evidence=pl.lit(""),
+            country=pl.lit(""),
+        )
+        .join(kept, on=["left", "right"], how="anti")
+    )
+    return pl.concat([kept, added.cast(PAIR_SCHEMA)]).sort("left", "right")
 
 
 def escaped(column: str) -> pl.Expr:
