@@ -24,9 +24,8 @@ MAX_PAGE = 1000
 TAG_HELP = (
     "TYPE:VALUE, e.g. ecosystem:Shopify, size:under $25M; repeat for several (all must match)"
 )
-SortKey = Literal[
-    tuple(graph.KONNECTION_SORTS) + tuple(f"-{key}" for key in graph.KONNECTION_SORTS)
-]
+SORT_KEYS = ("", *graph.KONNECTION_SORTS, *(f"-{key}" for key in graph.KONNECTION_SORTS))
+SortKey = Literal[SORT_KEYS]
 
 
 class OrganizationRef(Schema):
@@ -85,7 +84,7 @@ class KonnectionFilters(Schema):
     mutual: Literal["", "only", "none"] = Field(
         "", description="only: partners we partner with too; none: the others"
     )
-    sort: SortKey | Literal[""] = Field("", description="A column; a leading '-' sorts descending")
+    sort: SortKey = Field("", description="A column; a leading '-' sorts descending")
     offset: int = Field(0, ge=0)
     limit: int = Field(100, ge=1, le=MAX_PAGE)
 

@@ -39,7 +39,10 @@ def organization_or_error(text: str, option: str):
 def form_or_error(form):
     if not form.is_valid():
         field, message = graph.form_errors(form)[0]
-        option = {"tag": "--tag", "mutual": "--mutual", "__all__": "error"}.get(field, f"--{field}")
+        if field.startswith("weight_"):
+            option = f"--weight {field.removeprefix('weight_')}"
+        else:
+            option = {"__all__": "error"}.get(field, f"--{field}")
         raise CommandError(f"{option}: {message}")
     return form
 
