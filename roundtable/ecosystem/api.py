@@ -19,6 +19,7 @@ from roundtable.ecosystem.access import get_organization, get_partnership, get_p
 from roundtable.ecosystem.filters import OrganizationFilter, PartnershipFilter, PersonFilter
 from roundtable.ecosystem.forms import teammates
 from roundtable.ecosystem.models import Organization, Partnership, Person, Tag
+from roundtable.ecosystem.queries import with_tag_lists
 from roundtable.ecosystem.schemas import (
     OrganizationFilters,
     OrganizationIn,
@@ -127,7 +128,7 @@ def organization_out(org: Organization) -> dict:
             )
         },  # fmt: skip
         "partner_manager": org.partner_manager.email if org.partner_manager else None,
-        "tags": [tag.label for tag in org.tags.all()],
+        "tags": [tag.label for tag in org.tag_list],
     }
 
 
@@ -174,11 +175,10 @@ def partnership_out(edge: Partnership, seen_from: UUID | None = None) -> dict:
 
 
 def _reloaded(org: Organization) -> Organization:
-    return (
-        Organization.objects.select_related("partner_manager")
-        .prefetch_related("tags")
-        .get(pk=org.pk)
+    (fresh,) = with_tag_lists(
+        [Organization.objects.select_related("partner_manager").get(pk=org.pk)]
     )
+    return fresh
 
 
 # Organizations
@@ -197,7 +197,7 @@ def list_organizations(
         form.organizations(), ordering=["name", "id"], after=after, size=_page_size(limit)
     )
     return {
-        "items": [organization_out(org) for org in page.items],
+        "items": [organization_out(org) for org in with_tag_lists(page.items)],
         "count": page.count,
         "count_capped": page.count_capped,
         "next_after": page.next_cursor,

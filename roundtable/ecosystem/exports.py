@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from roundtable.ecosystem.filters import OrganizationFilter, PartnershipFilter, PersonFilter
 from roundtable.ecosystem.models import Organization
+from roundtable.ecosystem.queries import in_chunks_with_tags
 
 CHUNK = 2000
 
@@ -26,11 +27,11 @@ PARTNERSHIP_COLUMNS = [
 
 
 def tags_cell(organization: Organization) -> str:
-    return "; ".join(tag.label for tag in organization.tags.all())
+    return "; ".join(tag.label for tag in organization.tag_list)
 
 
 def organization_rows(queryset) -> Iterator[list]:
-    for org in queryset.iterator(chunk_size=CHUNK):
+    for org in in_chunks_with_tags(queryset, CHUNK):
         yield [
             org.name,
             org.website or org.domain,

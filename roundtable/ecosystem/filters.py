@@ -94,8 +94,8 @@ class OrganizationFilter(forms.Form):
         return queryset
 
     def organizations(self):
-        """The filtered directory, ready to list or export (tags prefetched, in name order)."""
-        queryset = Organization.objects.select_related("partner_manager").prefetch_related("tags")
+        """The filtered directory, ready to list or export (see queries.with_tag_lists)."""
+        queryset = Organization.objects.select_related("partner_manager")
         return self.filter(queryset) if self.is_valid() else queryset.none()
 
     @property

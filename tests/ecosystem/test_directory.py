@@ -113,8 +113,8 @@ def test_list_query_count_does_not_grow_with_rows(cast, alice_client, directory)
     assert after == before
     # Session, user, workspace, membership, the navigation's workspaces and the session's save
     # (3), then ours: the tag filter's lookup, tags for the filter panel, the capped count, the
-    # page with partner managers, and the page's tags (one prefetch).
-    assert after == 13
+    # page with partner managers, and the page's tags (links, then tags: two queries).
+    assert after == 14
 
 
 def test_pages_follow_one_another_by_cursor(cast, alice_client):
@@ -351,3 +351,13 @@ def test_tags_page_counts_renames_and_deletes(cast, alice_client, directory):
         assert {t.label for t in directory["loop"].tags.all()} == {
             "ecosystem:Shopify Plus", "vertical:D2C",
         }  # fmt: skip
+
+
+def test_site_staff_can_browse_every_directory_in_the_admin(admin_client, cast, directory):
+    response = admin_client.get("/admin/ecosystem/organization/", {"q": "loop"})
+    assert response.status_code == 200
+    assert "Loop Digital" in response.content.decode()
+    loop = directory["loop"]
+    assert admin_client.get(f"/admin/ecosystem/organization/{loop.pk}/change/").status_code == 200
+    for model in ("person", "tag", "partnership"):
+        assert admin_client.get(f"/admin/ecosystem/{model}/").status_code == 200
