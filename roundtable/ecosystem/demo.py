@@ -28,6 +28,7 @@ from roundtable.ecosystem.choices import (
     PartnershipSource,
     PartnerStatus,
 )
+from roundtable.ecosystem.graph import bump_graph_version
 from roundtable.ecosystem.models import Organization, Partnership, Person, Tag
 from roundtable.workspaces.models import User
 
@@ -467,6 +468,8 @@ def load_ecosystem(workspace) -> None:
         _write_tags(workspace, orgs, {spec.domain: spec.tags for spec in eco.organizations})
         _write_people(workspace, orgs, eco.people)
         _write_partnerships(workspace, orgs, eco.edges)
+    # Bulk writes skip the signals that tell every process's Konnections graph to reload.
+    bump_graph_version(workspace)
 
 
 def _write_ours(workspace, ours: Organization) -> Organization:
