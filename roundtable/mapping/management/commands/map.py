@@ -4,7 +4,6 @@ Reads both files, normalizes and matches them in memory and writes the pairs; it
 the database, so it works on a machine where Roundtable was only installed.
 """
 
-import sys
 import time
 from pathlib import Path
 
@@ -57,9 +56,7 @@ class Command(BaseCommand):
             except OSError as error:
                 raise CommandError(f"{out}: cannot write ({error.strerror}).") from None
         else:
-            sys.stdout.flush()
-            pairs.write_csv(sys.stdout.buffer)
-            sys.stdout.buffer.flush()
+            self.stdout.write(pairs.write_csv(), ending="")
         elapsed = time.monotonic() - started
         methods = ", ".join(f"{m} {result.by_method.get(m, 0):,}" for m in METHODS)
         self.stderr.write(
