@@ -15,6 +15,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from roundtable.core.bulk import insert_rows
 from roundtable.core.domains import registrable_domain
 from roundtable.core.names import normalize_company_name
 from roundtable.ecosystem.choices import (
@@ -222,13 +223,14 @@ def _org_ref(name: str, website: str, name_field: str, website_field: str) -> Or
 
 
 def _set_tags(directory: Directory, org_tags: dict[int, list[tuple[str, str]]]) -> None:
-    through = Organization.tags.through
-    rows = [
-        through(organization_id=org_id, tag_id=directory.tag_id(t, n))
+    """Add tags (never remove: a file that lacks a tag column must not strip tags)."""
+    rows = {
+        (org_id, directory.tag_id(tag_type, name))
         for org_id, tags in org_tags.items()
-        for t, n in tags
-    ]
-    through.objects.bulk_create(rows, ignore_conflicts=True, batch_size=5000)
+        for tag_type, name in tags
+    }
+    through = Organization.tags.through
+    insert_rows(through, ("organization_id", "tag_id"), sorted(rows), ignore_conflicts=True)
 
 
 # --- organizations ------------------------------------------------------------------------------
@@ -316,13 +318,17 @@ def clean_organization(values: dict[str, str], context: OrgContext):
     return key, record
 
 
+NEW_ORG_COLUMNS = (
+    "workspace_id", "name", "normalized_name", "website", "domain", "kind", "city", "country",
+    "description", "status", "status_changed_at", "tier", "partner_manager_id", "partner_since",
+    "is_us", "external_id",
+)  # fmt: skip
+
+
 def write_organizations(records: list[dict], context: OrgContext, dry_run: bool) -> Counts:
     directory = context.directory
     counts = Counts()
-    matched = {}
-    for record in records:
-        pk = directory.find(record["domain"], record["normalized_name"], "name")
-        matched[id(record)] = pk
+    matched = {id(r): directory.find(r["domain"], r["normalized_name"], "name") for r in records}
     existing_ids = [pk for pk in matched.values() if pk is not None]
     current = {
         org.pk: org
@@ -337,10 +343,7 @@ def write_organizations(records: list[dict], context: OrgContext, dry_run: bool)
         pk = matched[id(record)]
         fields = {k: v for k, v in record.items() if k != "tags" and not (k == "domain" and not v)}
         if pk is None:
-            org = Organization(workspace=directory.workspace, **fields)
-            if org.status:
-                org.status_changed_at = now
-            new.append((org, record["tags"]))
+            new.append(record)
             continue
         org = current[pk]
         diff = {k: v for k, v in fields.items() if getattr(org, k) != v}
@@ -357,14 +360,24 @@ def write_organizations(records: list[dict], context: OrgContext, dry_run: bool)
             org_tags[pk] = record["tags"]
     counts.created = len(new)
     if dry_run:
-        for org, _tags in new:  # later rows of the file may name these organizations
-            directory.remember(-1, org.domain, org.normalized_name)
+        for record in new:  # later rows of the file may name these organizations
+            directory.remember(-1, record["domain"], record["normalized_name"])
         return counts
-    created = Organization.objects.bulk_create([org for org, _ in new], batch_size=1000)
-    for org, (_, tags) in zip(created, new, strict=True):
-        directory.remember(org.pk, org.domain, org.normalized_name)
-        if tags:
-            org_tags[org.pk] = tags
+    workspace_id = directory.workspace.pk
+    rows = [
+        (
+            workspace_id, r["name"], r["normalized_name"], r.get("website", ""), r["domain"],
+            r.get("kind", OrgKind.OTHER), r.get("city", ""), r.get("country", ""),
+            r.get("description", ""), r.get("status", ""), now if r.get("status") else None,
+            r.get("tier", ""), r.get("partner_manager_id"), r.get("partner_since"), False,
+            r.get("external_id", ""),
+        )
+        for r in new
+    ]  # fmt: skip
+    for pk, record in zip(insert_rows(Organization, NEW_ORG_COLUMNS, rows), new, strict=True):
+        directory.remember(pk, record["domain"], record["normalized_name"])
+        if record["tags"]:
+            org_tags[pk] = record["tags"]
     if changed:
         update_fields = sorted(set().union(*(f for _, f in changed.values())) | {"updated_at"})
         for org, _ in changed.values():
