@@ -33,7 +33,9 @@ class Account(WorkspaceOwned):
     # Which import the record came from ('hubspot', 'salesforce', 'plain' or a name the user
     # gives): re-importing replaces the owner's accounts of that source only.
     source = models.CharField(max_length=40, default="plain")
-    # Identity across re-imports: the CRM id, else domain + normalized name + country.
+    # Identity across re-imports: the CRM id, else domain + normalized name + country. Unique
+    # per owner and source by construction of the importer, which compares a whole source's
+    # rows in memory; no index, so a million-row import does not maintain one.
     import_key = models.CharField(max_length=400)
     external_id = models.CharField(max_length=100, blank=True, help_text="CRM record id")
     name = models.CharField(max_length=255, blank=True)
@@ -56,11 +58,6 @@ class Account(WorkspaceOwned):
     class Meta:
         ordering = ["name", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["workspace", "owner", "source", "import_key"],
-                name="account_unique_import_key",
-                violation_error_message="This account is already imported for this owner.",
-            ),
             models.CheckConstraint(
                 condition=~Q(name="", website=""),
                 name="account_has_name_or_website",
@@ -70,7 +67,8 @@ class Account(WorkspaceOwned):
         indexes = [
             # Matching and overlap by domain within a workspace.
             models.Index(fields=["workspace", "domain"], name="account_ws_domain_idx"),
-            # One owner's population (our customers, a partner's prospects …).
+            # One owner's population (our customers, a partner's prospects …), and the rows a
+            # re-import compares with (one owner).
             models.Index(fields=["workspace", "owner", "status"], name="account_ws_owner_idx"),
         ]
 
