@@ -203,6 +203,10 @@ def execute_job(job_uuid: str) -> str:
                 unchanged_count=base.unchanged + counts.unchanged,
             )
 
+    if not job.file:
+        _finish(job, ImportJob.Status.FAILED, message="This import ran from the command line and "
+                "kept no copy of its file: run the command again.")  # fmt: skip
+        return "failed"
     try:
         table = read_job_table(job)
         mapping = resolve_mapping(kind, job.headers, job.mapping)

@@ -248,3 +248,21 @@ def test_one_workspaces_import_never_touches_another(cast, fixture_path, capsys)
     )
     assert set(orgs(cast.acme)) == {"acme.example"}
     assert "acme-agency.example" in orgs(cast.globex)
+
+
+def test_imports_command_lists_jobs_and_resumes_stalled_ones(cast, fixture_path, capsys, settings):
+    from django.utils import timezone
+
+    run(
+        "organizations", fixture_path("hubspot_companies.csv"), "--workspace", "acme", capsys=capsys
+    )
+    call_command("imports", "list", "--workspace", "acme")
+    assert "hubspot_companies.csv" in capsys.readouterr().out
+
+    ImportJob.objects.with_scopes_disabled().update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=timezone.now() - timezone.timedelta(hours=1)
+    )
+    call_command("imports", "resume")
+    # A command-line job has no stored file: it fails cleanly instead of hanging as "running".
+    assert "1 stalled import job re-queued." in capsys.readouterr().out
+    assert ImportJob.objects.with_scopes_disabled().get().status == ImportJob.Status.FAILED
