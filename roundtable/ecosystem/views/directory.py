@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, When
+from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
@@ -47,10 +48,11 @@ def _cursor(request, name: str) -> UUID | None:
 
 
 def _filter_query(request) -> str:
-    """The current filters as a query string, without the page cursor."""
-    query = request.GET.copy()
-    for name in PAGING_PARAMS:
-        query.pop(name, None)
+    """The current filters as a query string, without the page cursor and empty fields."""
+    query = QueryDict(mutable=True)
+    for name, values in request.GET.lists():
+        if name not in PAGING_PARAMS:
+            query.setlist(name, [value for value in values if value])
     return query.urlencode()
 
 
