@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
 from ninja.security import HttpBearer
 
+from roundtable.circles.api import router as circles_router
 from roundtable.ecosystem.api import router as ecosystem_router
 from roundtable.ecosystem.konnections_api import router as konnections_router
 from roundtable.imports.api import router as imports_router
@@ -57,3 +58,4 @@ api.add_router("/", ecosystem_router)
 api.add_router("/", konnections_router)
 api.add_router("/", imports_router)
 api.add_router("/", mapping_router)
+api.add_router("/", circles_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "roundtable.ecosystem",
     "roundtable.imports",
     "roundtable.mapping",
+    "roundtable.circles",
     "roundtable.web",
     "django_htmx",
     "ninja",

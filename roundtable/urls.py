@@ -3,6 +3,7 @@ from django.urls import include, path
 from ninja.openapi.views import openapi_view
 
 from roundtable.api import api
+from roundtable.circles import urls as circles_urls
 from roundtable.ecosystem import urls as ecosystem_urls
 from roundtable.imports import urls as imports_urls
 from roundtable.mapping import urls as mapping_urls
@@ -16,11 +17,13 @@ workspace_patterns = [
     *ecosystem_urls.workspace_urlpatterns,
     path("imports/", include(imports_urls.workspace_urlpatterns)),
     path("mapping/", include(mapping_urls.workspace_urlpatterns)),
+    path("circles/", include(circles_urls.workspace_urlpatterns)),
 ]
 
 urlpatterns = [
     *web_urls.urlpatterns,
     *workspace_urls.urlpatterns,
+    *circles_urls.urlpatterns,
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
