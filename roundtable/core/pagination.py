@@ -48,7 +48,10 @@ def _beyond(ordering: list[str], values: dict, *, forward: bool) -> Q:
     for depth, name in enumerate(ordering):
         equal = {prior: values[prior] for prior in ordering[:depth]}
         conditions.append(Q(**equal, **{f"{name}__{lookup}": values[name]}))
-    return reduce(or_, conditions)
+    # The redundant `first >= value` lets the database seek the ordering index to the cursor;
+    # the OR alone makes SQLite walk the index from its start (0.19 s → ms at 90% of 100k rows).
+    first = ordering[0]
+    return Q(**{f"{first}__{lookup}e": values[first]}) & reduce(or_, conditions)
 
 
 def keyset_page(
