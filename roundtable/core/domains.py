@@ -183,7 +183,7 @@ _HOST = r"^[^/?#:\s]*"
 def registrable_domains(cells: pl.Series) -> pl.Series:
     """The bulk form of `registrable_domain`: a Series of cells → domains ('' for none).
 
-    Ordinary cells ('https://www.acme.co.uk/about') whose host has one or two dots once 'www.' is
+    Ordinary cells ('https://www.acme.co.uk/about') whose host has one to three dots once 'www.' is
     gone are split natively and looked up in the suffix list in a few vectorized passes; the rest
     (several sites, labels, non-ASCII, deep hosts, wildcard suffixes, profile pages: a small share
     of real data) go through the scalar rules once per distinct cell.
@@ -205,25 +205,12 @@ def registrable_domains(cells: pl.Series) -> pl.Series:
         tail2=pl.col("host"),
         tail3=pl.lit(None, dtype=pl.String),
     )
-    two = hosts.filter(pl.col("dots") == 2).with_columns(
-        pl.col("host").str.split_exact(".", 2).alias("parts")
-    )
-    two = two.select(
-        "i",
-        "clean",
-        "host",
-        tail1=pl.col("parts").struct.field("field_2"),
-        tail2=pl.concat_str(
-            [pl.col("parts").struct.field("field_1"), pl.col("parts").struct.field("field_2")],
-            separator=".",
-        ),
-        tail3=pl.col("host"),
-    )
-    native = pl.concat([one.drop("dots"), two]).with_columns(domain=_native_domain())
+    deeper = [_last_labels(hosts.filter(pl.col("dots") == dots), dots) for dots in (2, 3)]
+    native = pl.concat([one.drop("dots"), *deeper]).with_columns(domain=_native_domain())
     scalar = pl.concat(
         [
             native.filter(pl.col("domain").is_null()).select("i", "clean"),
-            hosts.filter((pl.col("dots") == 0) | (pl.col("dots") > 2)).select("i", "clean"),
+            hosts.filter((pl.col("dots") == 0) | (pl.col("dots") > 3)).select("i", "clean"),
             frame.filter(~pl.col("ordinary") & (pl.col("clean") != "")).select("i", "clean"),
         ]
     )
@@ -239,6 +226,20 @@ def registrable_domains(cells: pl.Series) -> pl.Series:
     if domains.height:
         result = result.scatter(domains["i"], domains["domain"])
     return result.alias(cells.name)
+
+
+def _last_labels(hosts: pl.DataFrame, dots: int) -> pl.DataFrame:
+    """The last one, two and three labels of hosts that have `dots` dots."""
+    parts = pl.col("host").str.split_exact(".", dots)
+    field = [parts.struct.field(f"field_{i}") for i in range(dots + 1)]
+    return hosts.select(
+        "i",
+        "clean",
+        "host",
+        tail1=field[-1],
+        tail2=pl.concat_str(field[-2:], separator="."),
+        tail3=pl.concat_str(field[-3:], separator="."),
+    )
 
 
 def _native_domain() -> pl.Expr:
