@@ -2,9 +2,10 @@
 
 About sixty partner organizations (agencies and technology partners of several sizes, verticals
 and regions), forty organizations we do not partner with but our partners do, two to four people
-at each partner, and some four hundred partnerships. One agency is the core partner (the top
-HubSpot + Shopify agency in EMEA); five organizations tagged Shopify + EMEA + D2C + under $25M
-partner with it and with several of our partners: the demo's first Circle.
+at each partner, and some four hundred partnerships among them besides our own sixty. One agency
+is the core partner (the top HubSpot + Shopify agency in EMEA); five organizations tagged Shopify
++ EMEA + D2C + under $25M partner with it and with several of our partners: the demo's first
+Circle.
 
 Everything is generated from a fixed seed and dates, and written as upserts keyed by domain, email
 and organization pair, so `roundtable demo` ends in the same state however often it runs, and
@@ -438,7 +439,7 @@ def _partnerships(rng: random.Random, organizations: list[OrgSpec]):
         link(core, org, PartnershipSource.SHARED)
     # The five know several of our partners and a few of one another.
     for org in five:
-        for partner in rng.sample(others, rng.randint(5, 7)):
+        for partner in rng.sample(others, rng.randint(6, 8)):
             link(org, partner)
     for a, b in [(0, 2), (1, 3), (2, 4), (0, 3)]:
         link(five[a], five[b])
@@ -446,8 +447,8 @@ def _partnerships(rng: random.Random, organizations: list[OrgSpec]):
     for stranger in strangers:
         for partner in rng.sample(others, rng.randint(2, 5)):
             link(stranger, partner)
-    # And our partners among themselves, up to about four hundred edges in all.
-    while len(edges) < 400:
+    # And our partners among themselves: about four hundred edges besides our own.
+    while len(edges) < len(partners) + 400:
         a, b = rng.sample(others + strangers[:10], 2)
         link(a, b, rng.choice([PartnershipSource.IMPORT, PartnershipSource.MANUAL]))
     return edges
