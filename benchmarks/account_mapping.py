@@ -55,13 +55,13 @@ def _choice(options, rng: np.random.Generator, count: int) -> pl.Series:
 
 
 def companies(count: int, rng: np.random.Generator) -> pl.DataFrame:
-    """`count` companies with made-up names of three syllables and a word ('Kalomi Labs'):
+    """`count` companies with made-up names of four syllables and a word ('Kalomi Labs'):
     some names repeat, as look-alike companies do."""
     parts = pl.DataFrame(
-        {f"s{i}": _choice(SYLLABLES, rng, count) for i in range(3)}
+        {f"s{i}": _choice(SYLLABLES, rng, count) for i in range(4)}
         | {"word": _choice(SECOND, rng, count), "tld": _choice(TLDS, rng, count)}
     )
-    slug = pl.concat_str(["s0", "s1", "s2"])
+    slug = pl.concat_str(["s0", "s1", "s2", "s3"])
     return parts.select(
         name=pl.concat_str([slug.str.to_titlecase(), pl.col("word")], separator=" "),
         domain=pl.concat_str([slug, pl.col("word"), pl.lit("."), pl.col("tld")]),

@@ -269,12 +269,20 @@ def _fuzzy_pairs(
     result.comparisons += candidates.height
     if not candidates.height:
         return _empty_pairs()
-    left_names = candidates["left_key"].to_list()
-    right_names = candidates["right_key"].to_list()
+    left_names = left_keys["name_key"].gather(candidates["left_key"]).to_list()
+    right_names = right_keys["name_key"].gather(candidates["right_key"]).to_list()
     scores = process.cpdist(left_names, right_names, scorer=options.scorer, workers=-1)
     scores = scores / options.score_scale
     scored = candidates.with_columns(score=pl.Series(scores, dtype=pl.Float64))
-    accepted = _clear_winners(scored, options)
+    # Winners are chosen on integer positions (fast to group); names come back for the few.
+    winners = _clear_winners(scored, options)
+    accepted = pl.DataFrame(
+        {
+            "left_key": left_keys["name_key"].gather(winners["left_key"]),
+            "right_key": right_keys["name_key"].gather(winners["right_key"]),
+            "score": winners["score"],
+        }
+    ).filter(_digits(pl.col("left_key")) == _digits(pl.col("right_key")))
     rows = left_u.join(accepted.with_columns(name_key=pl.col("left_key")), on="name_key").join(
         right_u.rename({"name_key": "right_key"}), on="right_key", suffix="_r"
     )
@@ -297,7 +305,8 @@ def _fuzzy_pairs(
 
 
 def _neighbours(left: pl.Series, right: pl.Series, options: MatchOptions) -> pl.DataFrame:
-    """Distinct (left name, right name) candidates: names of the two sides that sit within
+    """Distinct (left name, right name) candidates, as positions in `left` and `right`: names
+    of the two sides that sit within
     `window` places of each other when all names are sorted, and again when sorted by their
     reversed spelling (a typo near the start keeps the end of the name in order)."""
     names = pl.concat([left, right])
@@ -315,37 +324,42 @@ def _neighbours(left: pl.Series, right: pl.Series, options: MatchOptions) -> pl.
             found_left.append(np.where(a_is_left, a, b))
             found_right.append(np.where(a_is_left, b, a))
     if not found_left:
-        return pl.DataFrame(schema={"left_key": pl.String, "right_key": pl.String})
+        return pl.DataFrame(schema={"left_key": pl.Int64, "right_key": pl.Int64})
     left_index = np.concatenate(found_left)
     right_index = np.concatenate(found_right) - len(left)
-    pairs = pl.DataFrame({"l": left_index, "r": right_index}).unique()
-    return pl.DataFrame(
-        {
-            "left_key": left.gather(pairs["l"]),
-            "right_key": right.gather(pairs["r"]),
-        }
-    )
+    return pl.DataFrame({"left_key": left_index, "right_key": right_index}).unique()
 
 
 def _clear_winners(scored: pl.DataFrame, options: MatchOptions) -> pl.DataFrame:
     """Name pairs above the threshold whose score beats each side's next candidate by the
-    margin, preferred by both sides, with the same numbers in both names."""
+    margin and that both sides prefer."""
     best = []
-    for own in ("left_key", "right_key"):
-        ranked = (
-            scored.sort("score", descending=True)
-            .group_by(own, maintain_order=True)
-            .agg(
-                pl.col("score").first().alias(f"best_{own}"),
-                pl.col("score").get(1, null_on_oob=True).fill_null(0.0).alias(f"second_{own}"),
-                pl.col("left_key" if own == "right_key" else "right_key")
-                .first()
-                .alias(f"pick_{own}"),
-            )
+    for own, other in (("left_key", "right_key"), ("right_key", "left_key")):
+        top = scored.group_by(own).agg(pl.col("score").max().alias(f"best_{own}"))
+        marked = scored.join(top, on=own).with_columns(
+            is_best=pl.col("score") == pl.col(f"best_{own}")
         )
-        best.append(ranked)
-    scored = scored.join(best[0], on="left_key").join(best[1], on="right_key")
-    return scored.filter(
+        winners = (
+            marked.filter("is_best")
+            .group_by(own)
+            .agg(pl.len().alias("ties"), pl.col(other).first().alias(f"pick_{own}"))
+        )
+        runners_up = (
+            marked.filter(~pl.col("is_best"))
+            .group_by(own)
+            .agg(pl.col("score").max().alias("runner_up"))
+        )
+        stats = top.join(winners, on=own).join(runners_up, on=own, how="left")
+        # Two candidates sharing the best score leave no margin at all.
+        second = (
+            pl.when(pl.col("ties") > 1)
+            .then(pl.col(f"best_{own}"))
+            .otherwise(pl.col("runner_up").fill_null(0.0))
+        )
+        best.append(stats.select(own, f"best_{own}", f"pick_{own}", second.alias(f"second_{own}")))
+    above = scored.filter(pl.col("score") >= options.fuzzy_threshold)
+    scored = above.join(best[0], on="left_key").join(best[1], on="right_key")
+    scored = scored.filter(
         (pl.col("score") >= options.fuzzy_threshold)
         & (pl.col("score") == pl.col("best_left_key"))
         & (pl.col("score") == pl.col("best_right_key"))
@@ -353,5 +367,5 @@ def _clear_winners(scored: pl.DataFrame, options: MatchOptions) -> pl.DataFrame:
         & (pl.col("pick_right_key") == pl.col("left_key"))
         & (pl.col("score") - pl.col("second_left_key") >= options.fuzzy_margin)
         & (pl.col("score") - pl.col("second_right_key") >= options.fuzzy_margin)
-        & (_digits(pl.col("left_key")) == _digits(pl.col("right_key")))
-    ).select("left_key", "right_key", "score")
+    )
+    return scored.select("left_key", "right_key", "score")
