@@ -40,13 +40,18 @@ _AND_AND_DROPPED = {"&": " and ", "+": " and ", "'": "", ".": "", "`": ""}
 _ASCII_PUNCT = r" *[\x00-\x1f!-/:-`{-\x7F][\x00-/:-`{-\x7F]*| {2,}"
 
 # Legal forms that open a name in some countries (Indonesia's PT, Russia's OOO, Sweden's AB …).
-LEGAL_PREFIXES = ("pt", "cv", "ooo", "oao", "zao", "pao", "pjsc", "ojsc", "tov", "ab", "ооо", "оао")
+LEGAL_PREFIXES = (
+    "pt", "cv", "ooo", "oao", "zao", "pao", "pjsc", "ojsc", "tov", "ab", "aktiebolaget", "ооо",
+    "оао",
+)  # fmt: skip
 # A few forms cleanco lacks or spells differently once punctuation is gone.
 _EXTRA_LEGAL_FORMS = (
     "inc", "incorporated", "llc", "ltd", "limited", "corp", "corporation", "co", "company", "plc",
     "gmbh", "ag", "sa", "sas", "sarl", "bv", "nv", "srl", "spa", "oy", "ab", "as", "aps", "kg",
     "ug", "pty", "pvt", "llp", "lp", "pc", "sl", "tbk", "persero", "kabushiki kaisha", "gmbh co",
-    "co ltd", "sdn", "bhd", "pte", "ltda", "sapi de cv", "sa de cv", "sab de cv", "se",
+    "co ltd", "sdn", "bhd", "pte", "ltda", "sapi de cv", "sa de cv", "sab de cv", "se", "fz",
+    "fze", "fzco", "fzc", "fz llc",
+    "aktiengesellschaft", "aktiebolag", "jsc", "pjsc",
 )  # fmt: skip
 # Words dropped for the "core" key only: 'Acme Group' and 'Acme Holdings' are Acme.
 CORE_DROPPED_WORDS = ("group", "groupe", "gruppe", "grupo", "holding", "holdings")
