@@ -3,6 +3,7 @@
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from roundtable.circles import demo as circles_demo
 from roundtable.ecosystem import demo as ecosystem_demo
 from roundtable.ecosystem.actions import ensure_our_organization
 from roundtable.workspaces import demo as workspaces_demo
@@ -14,4 +15,5 @@ def load_demo(password: str):
         workspace = workspaces_demo.load_workspace(password)
         ensure_our_organization(workspace)
         ecosystem_demo.load_ecosystem(workspace)
+        circles_demo.load_circles(workspace, password=password)
     return workspace

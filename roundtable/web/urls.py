@@ -5,7 +5,6 @@ from roundtable.web import views
 # Mounted under /w/<ws>/ by roundtable/urls.py.
 workspace_urlpatterns = [
     path("", views.dashboard, name="dashboard"),
-    path("circles/", views.section("web/circles.html", guests=True), name="circles"),
     path("leads/", views.section("web/leads.html"), name="leads"),
 ]
 
