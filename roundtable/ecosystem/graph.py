@@ -417,16 +417,31 @@ class Snapshot:
         """Activity of every node today: see `activity`. Cached for the day."""
         with self._lock:
             if self._activity is None or self._activity[0] != today:
-                self._activity = (today, activity(self.people, self.last_touch(), today))
+                self._activity = (today, activity(self.people, self.last_touch, today))
             return self._activity[1]
 
+    @property
     def last_touch(self) -> np.ndarray:
-        both = np.vstack([self.touched, self.our_since])
-        return np.where(np.isnan(both).all(axis=0), np.nan, np.nanmax(_fill_nan(both), axis=0))
+        """Day number of the latest status change or partnership start; nan: none known."""
+        return np.fmax(self.touched, self.our_since)
 
+    def common_neighbours(self, nodes: np.ndarray) -> np.ndarray:
+        """For every node, how many of `nodes` it partners with (the bincount of their lists).
 
-def _fill_nan(values: np.ndarray) -> np.ndarray:
-    return np.where(np.isnan(values), -np.inf, values)
+        Past a third of all edges (a hub's partners), one pass over the adjacency counts the
+        marked partners of every node instead: 10M array reads beat gathering, then counting,
+        the same order of entries through a scattered bincount.
+        """
+        edges = self.edges
+        if len(nodes) == 0:
+            return np.zeros(self.size, dtype=np.int64)
+        degrees = edges.indptr[nodes + 1] - edges.indptr[nodes]
+        if int(degrees.sum()) * 3 < len(edges.indices):
+            return np.bincount(self.gather(nodes), minlength=self.size)
+        marked = np.zeros(self.size, dtype=np.uint8)
+        marked[nodes] = 1
+        # Every node has a partnership (nodes are edge ends), so no row of the CSR is empty.
+        return np.add.reduceat(marked[edges.indices], edges.indptr[:-1], dtype=np.int64)
 
 
 def gather(indptr: np.ndarray, indices: np.ndarray, nodes: np.ndarray) -> np.ndarray:
@@ -584,7 +599,7 @@ def activity_words(people: int, last_touch: float, today: date) -> str:
     words = [f"{people} {'person' if people == 1 else 'people'} known" if people else "no people"]
     if not math.isnan(last_touch):
         days = today.toordinal() - int(last_touch)
-        words.append(f"partnership touched {_ago(days)}")
+        words.append(f"partnership last changed {_ago(days)}")
     return ", ".join(words)
 
 
@@ -712,6 +727,7 @@ STATUS_WORDS = {
     NONE: "not our partner yet",
     CHURNED: "churned partner",
 }
+STATUS_FIT_BY_CODE = np.array([STATUS_FIT[code] for code in range(len(STATUS_CODES))])
 # Shared partners with the core count up to this many; a direct partnership counts as full fit.
 SHARED_ENOUGH = 10
 COMMON_ENOUGH = 5
@@ -911,8 +927,10 @@ def _order(snap, rows, common, sort_key: str, details) -> np.ndarray:
             position = 0 if column == "link_kind" else 1
             labels = sorted({v[position] if v else "" for v in values})
             key = np.array([labels.index(v[position] if v else "") for v in values])
-    key = np.asarray(key)
-    return np.lexsort((names, -key if descending else key))
+    key = np.asarray(key, dtype=np.int64)
+    # One argsort of a combined key: the column, then the name (ranks are below 2**31).
+    combined = (-key if descending else key) * (1 << 32) + names
+    return np.argsort(combined)
 
 
 def _label_rank(codes: np.ndarray, choices) -> np.ndarray:
@@ -959,7 +977,8 @@ def mutual_partners(workspace, a, b, form: KonnectionsFilter) -> NodeList:
 class KonnectionRow:
     """One line of a Konnections (or mutual-partners) list, as every consumer shows it."""
 
-    organization: Organization  # tags prefetched
+    organization: Organization  # only the fields ROW_FIELDS names are loaded
+    tags: list[tuple[str, str]]  # (type, name), in type and name order
     mutual: bool  # we partner with them too
     our_since: date | None  # when our own partnership with them began, when known
     common: int  # how many (other) partners of ours partner with them
@@ -968,8 +987,26 @@ class KonnectionRow:
     since: date | None
     other: tuple[str, str, date | None] | None = None  # with the second organization (mutual)
 
+    @property
+    def tag_labels(self) -> list[str]:
+        return [f"{tag_type}:{name}" for tag_type, name in self.tags]
+
 
 ROW_CHUNK = 1000
+ROW_FIELDS = ["id", "uuid", "name", "domain", "website", "kind", "status", "partner_since"]
+
+
+def tags_of(ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """(type, name) of the tags of each organization: one query, no model instances."""
+    found: dict[int, list[tuple[str, str]]] = {}
+    pairs = (
+        Organization.tags.through.objects.filter(organization_id__in=ids)
+        .order_by("tag__type", "tag__name")
+        .values_list("organization_id", "tag__type", "tag__name")
+    )
+    for organization_id, tag_type, name in pairs:
+        found.setdefault(organization_id, []).append((tag_type, name))
+    return found
 
 
 def konnection_rows(anchor, nodes: NodeList, start: int = 0, stop: int | None = None, other=None):
@@ -978,8 +1015,9 @@ def konnection_rows(anchor, nodes: NodeList, start: int = 0, stop: int | None = 
     position = {organization_id: start + k for k, organization_id in enumerate(ids)}
     for offset in range(0, len(ids), ROW_CHUNK):
         chunk = ids[offset : offset + ROW_CHUNK]
-        organizations = Organization.objects.filter(id__in=chunk).prefetch_related("tags")
+        organizations = Organization.objects.filter(id__in=chunk).only(*ROW_FIELDS)
         found = {organization.pk: organization for organization in organizations}
+        tags = tags_of(chunk)
         details = _edge_details(anchor.pk, chunk)
         second = _edge_details(other.pk, chunk) if other is not None else {}
         for organization_id in chunk:
@@ -988,17 +1026,17 @@ def konnection_rows(anchor, nodes: NodeList, start: int = 0, stop: int | None = 
                 continue
             at = position[organization_id]
             kind, source, since = details.get(organization_id, ("", "", None))
-            our_since = nodes.our_since[at]
+            mutual = bool(nodes.mutual[at])
+            our_since = None
+            if mutual:
+                began = nodes.our_since[at]
+                known = not math.isnan(began)
+                our_since = date.fromordinal(int(began)) if known else organization.partner_since
             yield KonnectionRow(
                 organization=organization,
-                mutual=bool(nodes.mutual[at]),
-                our_since=(
-                    date.fromordinal(int(our_since))
-                    if not math.isnan(our_since)
-                    else organization.partner_since
-                )
-                if nodes.mutual[at]
-                else None,
+                tags=tags.get(organization_id, []),
+                mutual=mutual,
+                our_since=our_since,
                 common=int(nodes.common[at]),
                 kind=kind,
                 source=source,
@@ -1039,12 +1077,9 @@ def score_components(snap: Snapshot, core: int, tag_ids: list[int], today: date)
     direct = np.zeros(n, dtype=bool)
     partners = snap.neighbours(core)
     direct[partners] = True
-    shared = np.bincount(snap.gather(partners), minlength=n) if len(partners) else np.zeros(n)
+    shared = snap.common_neighbours(partners)
     common = snap.our_count - ((snap.ours[core] & direct) if core >= 0 else 0)
     hits = snap.tag_hits(tag_ids)
-    status_fit = np.zeros(len(STATUS_CODES))
-    for code, fit in STATUS_FIT.items():
-        status_fit[code] = fit
     return {
         "direct": direct,
         "shared": shared,
@@ -1053,7 +1088,7 @@ def score_components(snap: Snapshot, core: int, tag_ids: list[int], today: date)
         "core": np.where(direct, 1.0, 0.5 * np.minimum(shared, SHARED_ENOUGH) / SHARED_ENOUGH),
         "common_fit": np.minimum(common, COMMON_ENOUGH) / COMMON_ENOUGH,
         "tags": hits / len(tag_ids) if tag_ids else np.zeros(n),
-        "status": status_fit[snap.status],
+        "status": STATUS_FIT_BY_CODE[snap.status],
         "activity": snap.activity(today),
     }
 
@@ -1091,7 +1126,7 @@ def rank_candidates(workspace, form: CandidateFilter, today: date | None = None)
         members = np.flatnonzero(pool)
         best = top(score[members], snap.name_rank[members], form.limit_value)
         chosen = members[best]
-        last_touch = snap.last_touch()
+        last_touch = snap.last_touch
         rows = [
             Candidate(
                 organization_id=int(snap.nodes[node]),

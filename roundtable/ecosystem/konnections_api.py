@@ -162,7 +162,7 @@ def _konnection(row: graph.KonnectionRow) -> dict:
         "name": organization.name,
         "domain": organization.domain,
         "kind": organization.kind,
-        "tags": [tag.label for tag in organization.tags.all()],
+        "tags": row.tag_labels,
         "status": organization.status,
         "you_partner_too": row.mutual,
         "our_partner_since": row.our_since,
