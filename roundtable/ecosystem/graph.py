@@ -188,29 +188,18 @@ def _day(value) -> float:
 
 
 def _load_pairs_sqlite(cursor, workspace_id: int) -> tuple[np.ndarray, np.ndarray]:
-    # Python's sqlite3 builds a tuple per row (~6 s for 5M rows here); asking SQLite to join a
-    # chunk into one "a,b,a,b…" string and parsing it with numpy takes ~2.3 s.
-    chunks_a, chunks_b = [], []
-    last_a, last_b = -1, -1
-    while True:
-        cursor.execute(
-            "SELECT group_concat(pair, ',') FROM ("
-            " SELECT org_a_id || ',' || org_b_id AS pair FROM ecosystem_partnership"
-            " WHERE workspace_id = %s AND (org_a_id > %s OR (org_a_id = %s AND org_b_id > %s))"
-            " ORDER BY org_a_id, org_b_id LIMIT 1000000)",
-            [workspace_id, last_a, last_a, last_b],
-        )
-        text = cursor.fetchone()[0]
-        if not text:
-            break
-        pairs = np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, 2)
-        chunks_a.append(pairs[:, 0])
-        chunks_b.append(pairs[:, 1])
-        last = np.lexsort((pairs[:, 1], pairs[:, 0]))[-1]
-        last_a, last_b = int(pairs[last, 0]), int(pairs[last, 1])
-    if not chunks_a:
+    # Python's sqlite3 builds a tuple per row (~6 s for 5M rows here); asking SQLite for one
+    # "a,b,a,b…" string (~90 MB at 5M edges, for a moment) and parsing it with numpy: ~2.5 s.
+    cursor.execute(
+        "SELECT group_concat(org_a_id || ',' || org_b_id, ',') FROM ecosystem_partnership"
+        " WHERE workspace_id = %s",
+        [workspace_id],
+    )
+    text = cursor.fetchone()[0]
+    if not text:
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    return np.concatenate(chunks_a), np.concatenate(chunks_b)
+    pairs = np.fromstring(text, dtype=np.int64, sep=",").reshape(-1, 2)
+    return pairs[:, 0].copy(), pairs[:, 1].copy()
 
 
 def _load_pairs_postgresql(cursor, workspace_id: int) -> tuple[np.ndarray, np.ndarray]:
