@@ -55,7 +55,10 @@ def list_imports(request):
     return list(ImportJob.objects.recent()[:100])
 
 
-@router.get("/imports/{uuid}", response={200: ImportJobOut, 401: Error, 403: Error, 404: Error})
+@router.get(
+    "/imports/{uuid}",
+    response={200: ImportJobOut, 401: Error, 403: Error, 404: Error, 422: ValidationErrors},
+)
 def get_import(request, uuid: UUID):
     require_team(request)
     return get_object_or_404(ImportJob, uuid=uuid)

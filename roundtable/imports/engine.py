@@ -14,7 +14,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from roundtable.core.csv_export import unescape_cell
-from roundtable.imports.headers import match_headers
+from roundtable.imports.headers import detect_source, match_headers
 from roundtable.imports.kinds import Counts, ImportKind, RowError
 from roundtable.imports.reader import Table
 
@@ -140,7 +140,15 @@ def run_import(
             result.problems.append(RowProblem(row, column, message))
 
     with scope(workspace=workspace):
-        context = kind.prepare(workspace, options or {})
+        # Kinds may read the header too (e.g. to tell a HubSpot export from a Salesforce one).
+        context = kind.prepare(
+            workspace,
+            {
+                "headers": table.headers,
+                "source_format": detect_source(table.headers),
+                **(options or {}),
+            },
+        )
         for number, cells in table.records():
             result.rows_read += 1
             if number % 5000 == 0:

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
+
 MAX_LINE_BYTES = 1_000_000
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_BYTES = 256 * 1024
@@ -40,6 +42,7 @@ class Table:
     encoding: str
     delimiter: str
     text: str
+    skipped_chars: int = 0  # blank lines dropped before the header
 
     @property
     def delimiter_name(self) -> str:
@@ -124,21 +127,24 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def _check_line_lengths(text: str) -> None:
-    start = 0
-    line = 1
-    length = len(text)
-    while start < length:
-        end = text.find("\n", start)
-        if end == -1:
-            end = length
-        if end - start >= MAX_LINE_BYTES:
-            raise TableError(
-                f"Line {line} is longer than 1 MB. This does not look like a CSV export; "
-                "check that you picked the right file."
-            )
-        start = end + 1
-        line += 1
+def _check_line_lengths(data: bytes, text: str, encoding: str) -> None:
+    """Refuse a line of 1 MB or more (a binary blob or a file with no line breaks)."""
+    if len(data) < MAX_LINE_BYTES:
+        return
+    if encoding.startswith("utf-16"):
+        lengths = [len(line) for line in text.split("\n")]
+    else:
+        # In UTF-8 and the single-byte encodings a newline is the byte 0x0A: find them all at
+        # C speed instead of walking a million lines in Python.
+        breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
+        edges = np.concatenate(([-1], breaks, [len(data)]))
+        lengths = np.diff(edges) - 1
+    longest = int(np.argmax(lengths))
+    if lengths[longest] >= MAX_LINE_BYTES:
+        raise TableError(
+            f"Line {longest + 1} is longer than 1 MB. This does not look like a CSV export; "
+            "check that you picked the right file."
+        )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -193,12 +199,14 @@ def check_headers(headers: list[str]) -> list[str]:
 
 def read_table(source: str | Path | bytes | BinaryIO) -> Table:
     data = _read_bytes(source)
-    if not data.strip():
+    # A search stops at the first visible character; strip() would copy the whole file.
+    if not re.search(rb"[^\s\x00]", data):
         raise TableError("The file is empty.")
     text, encoding = decode(data)
-    if not text.strip():
+    if not re.search(r"\S", text):
         raise TableError("The file is empty.")
-    _check_line_lengths(text)
+    _check_line_lengths(data, text, encoding)
+    full_length = len(text)
     text = _drop_leading_blank_lines(text)
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -209,7 +217,13 @@ def read_table(source: str | Path | bytes | BinaryIO) -> Table:
     except csv.Error as exc:
         raise TableError(f"The header row cannot be read: {exc}.") from exc
     headers = check_headers(first)
-    return Table(headers=headers, encoding=encoding, delimiter=delimiter, text=text)
+    return Table(
+        headers=headers,
+        encoding=encoding,
+        delimiter=delimiter,
+        text=text,
+        skipped_chars=full_length - len(text),
+    )
 
 
 def _drop_leading_blank_lines(text: str) -> str:
@@ -219,7 +233,7 @@ def _drop_leading_blank_lines(text: str) -> str:
         end = text.find("\n", start)
         line = text[start:] if end == -1 else text[start:end]
         if line.strip(" \t\r,;") or end == -1:
-            return text[start:]
+            return text[start:] if start else text
         start = end + 1
 
 
@@ -228,8 +242,15 @@ def read_frame(source: str | Path | bytes | BinaryIO):
     read by polars' multi-threaded CSV reader: the path for files of millions of rows."""
     import polars as pl
 
-    table = read_table(source)
-    data = table.text.encode("utf-8")
+    data = _read_bytes(source)
+    table = read_table(data)
+    if table.encoding in {"utf-8", "utf-8-sig"}:
+        # The bytes polars needs are the file's own: skip BOM and leading blank lines.
+        # Leading blank lines are ASCII, so characters dropped = bytes dropped.
+        bom = 3 if table.encoding == "utf-8-sig" else 0
+        data = data[bom + table.skipped_chars :]
+    else:
+        data = table.text.encode("utf-8")
     frame = pl.read_csv(
         io.BytesIO(data),
         separator=table.delimiter,
@@ -239,8 +260,8 @@ def read_frame(source: str | Path | bytes | BinaryIO):
         truncate_ragged_lines=True,
         new_columns=[h or f"column_{i + 1}" for i, h in enumerate(table.headers)],
     )
+    # Blank lines come back as rows of nulls; lines of spaces as whitespace-only cells.
     blank = pl.all_horizontal(
-        [pl.col(c).fill_null("").str.strip_chars() == "" for c in frame.columns]
+        [pl.col(c).is_null() | ~pl.col(c).str.contains(r"\S") for c in frame.columns]
     )
-    frame = frame.filter(~blank).with_columns(pl.col(c).fill_null("") for c in frame.columns)
-    return frame.with_row_index("__row", offset=1)
+    return frame.filter(~blank).fill_null("").with_row_index("__row", offset=1)

@@ -3,6 +3,7 @@ from roundtable.workspaces.models import Workspace
 SECTIONS = [
     ("dashboard", "Dashboard"),
     ("partners", "Partners"),
+    ("mapping", "Mapping"),
     ("imports", "Imports"),
     ("circles", "Circles"),
     ("leads", "Leads"),

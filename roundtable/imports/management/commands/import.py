@@ -2,6 +2,7 @@ import json
 import sys
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django_scopes import scope
@@ -83,16 +84,19 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}") from None
         extra = {k: options[k] for k in ("owner", "status") if options.get(k)}
         progress = TerminalProgress(sys.stderr, f"{import_kind.label}:")
-        result = run_import(
-            target,
-            import_kind,
-            table,
-            columns,
-            options=extra,
-            dry_run=dry_run,
-            skip_invalid=skip_invalid,
-            progress=progress,
-        )
+        try:
+            result = run_import(
+                target,
+                import_kind,
+                table,
+                columns,
+                options=extra,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                progress=progress,
+            )
+        except ValidationError as error:  # an option the kind refuses, e.g. an unknown --owner
+            raise CommandError(" ".join(error.messages)) from None
         progress.close()
         self._record(target, import_kind.name, file, table, columns, result, extra, dry_run)
         for problem in result.problems:
