@@ -6,12 +6,12 @@ pages and an exact COUNT, on SQLite and (when DATABASE_URL points at PostgreSQL)
 Each database runs in a child process on a scratch database (a temporary SQLite file; a
 `<name>_bench_directory` PostgreSQL database, dropped afterwards). The workspace gets `--size`
 organizations (full: 100,000) with about five typed tags each. For each scenario (first page, a
-page 90% deep, two tags, text search, kind + status) it times what the page runs — the filter
-form, `keyset_page` with its capped count, `with_tag_lists` — against the reference a plain
-Django list would run: the same filter with `Paginator` (OFFSET + exact COUNT) and
-`prefetch_related("tags")`. It also times the
-whole page request through the test client. Each line: `NAME ours=… reference=… ratio=…` in
-seconds (median of several runs; ratio = ours/reference, lower is better).
+page 90% deep, two tags, a common and a rare search word, kind + status) it times what the page
+runs — the filter form, `keyset_page` with its capped count, `with_tag_lists` — against what a
+plain Django list would run: the same filter with `Paginator` (OFFSET + exact COUNT) and
+`prefetch_related("tags")`. It also times the whole page request through the test client. Each
+line: `NAME ours=… reference=… ratio=…` in seconds (median of several runs; ratio =
+ours/reference, lower is better).
 """
 
 import argparse
@@ -121,6 +121,7 @@ def scenarios(workspace):
         ("two-tags", {"tag": ["ecosystem:Shopify", "region:EMEA"]}, None),
         ("two-tags-deep", {"tag": ["ecosystem:Shopify", "region:EMEA"]}, 0.9),
         ("search", {"q": "harbor"}, None),
+        ("search-rare", {"q": "zzzz"}, None),
         ("kind-status", {"kind": "agency", "status": "active"}, None),
     ]
 
