@@ -71,6 +71,8 @@ def keyset_page(
     if cursor is not None:
         anchor = queryset.model.objects.filter(uuid=cursor).values(*ordering).first()
     total, capped = capped_count(queryset) if count else (0, False)
+    if count and not total:
+        return KeysetPage([], False, False, 0, False, ordering)
     ordered = queryset.order_by(*ordering)
     if anchor is None:
         rows = list(ordered[: size + 1])
