@@ -7,6 +7,8 @@ PORT ?= 8000
 SITE_URL ?= http://127.0.0.1:$(PORT)
 export SITE_URL
 STAMP := $(VENV)/.installed
+# Test processes (pytest-xdist); the machine has 2 cores. PYTEST_WORKERS=0 runs in one process.
+PYTEST_WORKERS ?= 2
 
 .PHONY: install run test lint format bench browser ci clean
 
@@ -33,7 +35,7 @@ browser:
 
 test: install browser lint
 	$(BIN)/roundtable makemigrations --check --dry-run >/dev/null
-	$(BIN)/pytest -p no:cacheprovider $(PYTEST_ARGS)
+	$(BIN)/pytest -p no:cacheprovider -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
