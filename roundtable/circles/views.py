@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_scopes import scope
 
 from roundtable.circles import actions
@@ -104,6 +104,7 @@ def _tag_groups(selected: set[str]) -> list[tuple[str, str, list[tuple[str, str,
 
 
 @guest_allowed
+@require_safe
 def circle_list(request):
     form = CircleFilter(request.GET)
     page = keyset_page(
@@ -163,6 +164,7 @@ def circle_export(request):
 
 
 @guest_allowed
+@require_safe
 def circle_detail(request, circle):
     circle = get_circle(request, circle)
     is_guest = request.membership.is_guest
@@ -195,6 +197,7 @@ def circle_detail(request, circle):
 
 
 @guest_allowed
+@require_safe
 def circle_sheet_export(request, circle):
     """The Circle sheet as CSV: the members, when they joined and how to reach them."""
     circle = get_circle(request, circle)
