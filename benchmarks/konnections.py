@@ -40,7 +40,7 @@ SEED = 20240601
 ALPHA = 1.5  # Pareto shape of the partner counts: median ~60, p99 ~700, hubs >10k at full size
 ORG_OFFSET = 1_000_000  # organization ids of the generated workspace: ORG_OFFSET + node
 TAG_OFFSET = 1_000_000
-RUNS = 9
+RUNS = 15
 ICP = ["ecosystem:Shopify", "region:EMEA"]
 MEASURES = ["konnections", "candidates"]
 WHICH = ["typical", "p99", "hub"]
@@ -469,14 +469,23 @@ class Reference:
 # --- Timing ------------------------------------------------------------------------------------
 
 
-def median_seconds(call, runs: int) -> tuple[float, object]:
-    answer = call()  # warm: caches, the graph in this process
-    times = []
+def race(ours, reference, runs: int) -> tuple[float, object, float, object]:
+    """Median seconds of each, runs interleaved so both meet the same machine load."""
+    ours_answer, reference_answer = ours(), reference()  # warm: caches, the graph in memory
+    ours_times, reference_times = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        answer = call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), answer
+        ours_answer = ours()
+        ours_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reference_answer = reference()
+        reference_times.append(time.perf_counter() - started)
+    return (
+        statistics.median(ours_times),
+        ours_answer,
+        statistics.median(reference_times),
+        reference_answer,
+    )
 
 
 def pick_nodes(reference: Reference) -> dict[str, int]:
@@ -540,8 +549,9 @@ def measure(size: str, runs: int) -> dict:
                 form.is_valid()
                 return graph.konnections(workspace, organization, form)
 
-            ours_time, ours = median_seconds(ours_konnections, runs)
-            ref_time, ref = median_seconds(lambda node=node: reference.konnections(node), runs)
+            ours_time, ours, ref_time, ref = race(
+                ours_konnections, lambda node=node: reference.konnections(node), runs
+            )
             same = (
                 np.array_equal(ours.ids, ref[0] + ORG_OFFSET)
                 and np.array_equal(ours.mutual, ref[1])
@@ -559,9 +569,8 @@ def measure(size: str, runs: int) -> dict:
                     raise SystemExit(f"candidate form: {form.errors}")
                 return graph.rank_candidates(workspace, form, today=today)
 
-            ours_time, ours = median_seconds(ours_candidates, runs)
-            ref_time, ref = median_seconds(
-                lambda node=node: reference.candidates(node, today), runs
+            ours_time, ours, ref_time, ref = race(
+                ours_candidates, lambda node=node: reference.candidates(node, today), runs
             )
             ids = np.array([row.organization_id for row in ours.rows]) - ORG_OFFSET
             same = (

@@ -27,7 +27,7 @@ from roundtable.ecosystem.choices import (
 )
 from roundtable.ecosystem.models import Organization, Person, Tag
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 FILTER_TAG_TYPES = [TagType.ECOSYSTEM, TagType.SIZE, TagType.VERTICAL, TagType.REGION]
 PARTNER_CHOICES_LIMIT = 500
 
