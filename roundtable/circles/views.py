@@ -91,13 +91,17 @@ def _to_circle(circle):
     return redirect("circle_detail", ws=circle.workspace.slug, circle=circle.uuid)
 
 
-def _tag_groups(selected: set[str]) -> list[tuple[str, str, list[tuple[str, str, bool]]]]:
-    """(type, label, [(label, name, checked)]) for the ICP tag checkboxes."""
+def _tag_groups(selected: set[str]) -> list[tuple[str, str, list[tuple[str, str, bool]], list]]:
+    """(type, label, [(label, name, checked)], checked names) for the ICP tag checkboxes."""
     labels = dict(TagType.choices)
     grouped: dict[str, list[tuple[str, str, bool]]] = {}
     for tag in Tag.objects.exclude(type=TagType.CUSTOM):
         grouped.setdefault(tag.type, []).append((tag.label, tag.name, tag.label in selected))
-    return [(t, labels[t], grouped[t]) for t in TagType.values if t in grouped]
+    return [
+        (t, labels[t], grouped[t], [name for _label, name, checked in grouped[t] if checked])
+        for t in TagType.values
+        if t in grouped
+    ]
 
 
 # The list
