@@ -30,7 +30,6 @@ class TagLabelsField(forms.Field):
     """Repeated `tag=TYPE:VALUE` parameters → the workspace's Tag rows (every one must exist)."""
 
     widget = forms.MultipleHiddenInput
-    default_validators = []
 
     def to_python(self, value):
         if not value:

@@ -5,14 +5,13 @@ from playwright.sync_api import expect
 
 from roundtable.ecosystem import actions
 from roundtable.workspaces import actions as workspace_actions
-from tests.browser.conftest import browser, page  # noqa: F401  (the browser tests' fixtures)
 from tests.conftest import PASSWORD, make_user
 from tests.ecosystem.factories import make_org, make_partner
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_filters_refresh_the_table_without_reloading_the_page(page, live_server):  # noqa: F811
+def test_filters_refresh_the_table_without_reloading_the_page(page, live_server):
     owner = make_user("olga@acme.example")
     workspace = workspace_actions.create_workspace(name="Acme", domain="acme.example", owner=owner)
     loop = make_partner(workspace, "Loop Digital", "loopdigital.example", city="Berlin")
