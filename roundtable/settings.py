@@ -114,7 +114,12 @@ TEMPLATES = [
 SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    # optimize=0x10002 on open: SQLite gathers the table statistics its planner needs (without
+    # them, tag filters on the directory picked plans ~3x slower at 100k organizations).
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+        "PRAGMA optimize=0x10002;"
+    ),
 }
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
