@@ -2,6 +2,7 @@
 mutual EMEA partners, run the Circle candidate finder and look at the ecosystem map."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django_scopes import scope
@@ -68,5 +69,9 @@ def test_konnections_candidates_and_map_of_the_demo(page, live_server):
     expect(svg.locator('[data-role="core"]')).to_have_count(1)
     expect(svg.locator('[data-role="mutual"]').first).to_be_attached()
     assert svg.locator('[data-role="mutual"]').count() >= 5
+    with page.expect_download() as png:
+        page.get_by_role("button", name="Download PNG").click()
+    assert png.value.suggested_filename == "demo-ecosystem-map.png"
+    assert Path(png.value.path()).read_bytes().startswith(b"\x89PNG")
     page.get_by_test_id("map-node").and_(page.locator('[data-role="core"]')).click()
     expect(page).to_have_url(f"{live_server.url}/w/demo/partners/{core.uuid}/")
