@@ -193,3 +193,112 @@ def test_queries_outside_a_workspace_scope_fail_closed(cast):
 
     with pytest.raises(ScopeError):
         list(Membership.objects.all())
+
+
+# Guests: a partner person who accepted a Circle invitation reaches that Circle and nothing else.
+
+# A Circle invitation's accept / decline link carries a secret, not a workspace object.
+NON_OBJECT_ROUTES.add("circles/invitations/<str:token>/")
+# The API's own documentation is public: it describes routes, not a workspace's data.
+PUBLIC_DOCUMENTS = {"api/v1/openapi.json", "api/v1/docs", "api/docs"}
+# (method, route) a guest may use, with their own Circle wherever the route names one.
+GUEST_OPEN = {
+    ("get", "w/<slug:ws>/"),  # the dashboard sends guests to their Circles
+    ("get", "w/<slug:ws>/circles/"),
+    ("get", "w/<slug:ws>/circles/<uuid:circle>/"),
+    ("get", "w/<slug:ws>/circles/<uuid:circle>/sheet.csv"),
+    ("get", "api/v1/me"),
+    ("get", "api/v1/circles"),
+    ("get", "api/v1/circles/<uuid>"),
+    ("get", "api/v1/circles/<uuid>/members"),
+}
+
+
+def acme_state(workspace) -> set:
+    """Every workspace-owned row as (model, id, last update), but the audit log and tokens'
+    last-use stamps, which record the walk itself."""
+    from roundtable.workspaces.models import ApiToken, AuditEvent
+
+    return {
+        (type(row).__name__, row.pk, row.updated_at)
+        for row in workspace_objects(workspace)
+        if not isinstance(row, AuditEvent | ApiToken)
+    }
+
+
+def guest_body(route: str, method: str) -> dict:
+    """A valid JSON body, or none for operations that take files (multipart uploads)."""
+    try:
+        return example_body(route, method)
+    except KeyError:
+        return {}
+
+
+def test_a_guest_of_one_circle_reaches_that_circle_and_nothing_else(cast):
+    from roundtable.circles import actions as circles
+    from roundtable.circles.models import Circle
+    from tests.circles.factories import make_circle, make_person, member_of
+    from tests.ecosystem.factories import make_partner
+
+    for populate in populate_functions():
+        populate(cast.acme, cast.alice)
+    partner = make_partner(cast.acme, "Guest Partner", "guest-partner.example")
+    person = make_person(cast.acme, partner, "Gus", "Guest", "gus@guest-partner.example")
+    mine = make_circle(cast.acme, cast.alice, name="Gus's Circle", people=[person])
+    issued = circles.invite(member_of(mine, person), inviter=cast.alice)
+    gus = make_user("gus@guest-partner.example")
+    circles.accept(issued.token, user=gus)
+    web, api = client_for(gus), api_client(gus, cast.acme)
+    # Acme's own objects: one of each model, and both the guest's Circle and another one.
+    rows = workspace_objects(cast.acme)
+    others = [row for row in rows if isinstance(row, Circle) and row.pk != mine.pk]
+    assert others, "the Circles factory should have made a Circle the guest is not in"
+    one_per_model = {type(row): row for row in rows if not isinstance(row, Circle)}
+    other_uuids = [row.uuid for row in one_per_model.values()]
+    before = acme_state(cast.acme)
+    failures, opened, checked = [], 0, 0
+    for route, _converters in leaf_routes():
+        if not route.startswith(("w/", "api/")) or route in PUBLIC_DOCUMENTS:
+            continue  # not a workspace page or API route (accounts, admin, emailed links)
+        params = [name for _conv, name in params_of(route)]
+        is_api = route.startswith("api/")
+        object_params = [p for p in params if p != "ws"]
+        # Both Circles always; a sample of the other objects (guests get 403 before any lookup
+        # on every route that is not theirs, whatever the object).
+        sample = random.Random(route).sample(other_uuids, min(6, len(other_uuids)))
+        uuids = [mine.uuid, others[0].uuid, *sample]
+        choices = list(itertools.product(uuids, repeat=len(object_params)))
+        if len(choices) > 12:
+            choices = random.Random(route).sample(choices, 12) + [(mine.uuid,) * len(object_params)]
+        client: Client = api if is_api else web
+        methods = ("get", "post", "patch", "delete") if is_api else ("get", "post")
+        for combo in dict.fromkeys(choices):
+            values = {"ws": "acme", **dict(zip(object_params, combo, strict=True))}
+            url = fill(route, values)
+            own = all(value == mine.uuid for value in combo)
+            for method in methods:
+                if method == "get":
+                    response = client.get(url)
+                else:
+                    body = guest_body(route, method) if is_api else {}
+                    response = getattr(client, method)(
+                        url, json.dumps(body), content_type="application/json"
+                    )
+                checked += 1
+                status = response.status_code
+                if (method, route) in GUEST_OPEN and own:
+                    opened += 1
+                    if status not in {200, 302}:
+                        failures.append(f"{method.upper()} {url} → {status}, expected 200/302")
+                elif status == 405:
+                    continue  # the route does not answer this method: nothing revealed
+                elif route == "w/<slug:ws>/" and status == 302:
+                    continue  # the dashboard's redirect to the guest's Circles list
+                elif status == 422 and is_api:
+                    continue  # a body the schema refuses before the role check: nothing ran
+                elif status not in DENIED:
+                    failures.append(f"{method.upper()} {url} → {status}")
+    assert not failures, "\n".join(failures)
+    assert acme_state(cast.acme) == before, "a guest's request changed the workspace"
+    assert opened >= len(GUEST_OPEN), "the guest's own Circle routes were not all walked"
+    assert checked > 200
