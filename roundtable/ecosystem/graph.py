@@ -1195,6 +1195,10 @@ class MapNode:
     radius: float
     activity: float
     common: int
+    labelled: bool = False  # names of crowded groups show on hover only
+    label_x: float = 0.0
+    label_y: float = 0.0
+    anchor: str = "middle"  # SVG text-anchor
 
 
 @dataclass
@@ -1250,17 +1254,41 @@ def _split(budget: int, left: int, right: int) -> tuple[int, int]:
     return first, min(right, budget - first)
 
 
-def _arc(count: int, cx: float, cy: float, start: float, end: float, radius: float, step=30.0):
-    """Positions for `count` nodes on arcs around (cx, cy), rings growing outwards as needed."""
+# Layout: us and the core partner side by side, mutual partners in columns between them, the
+# others on arcs around their hub. Deterministic, so the same data always draws the same map.
+MAP_HUB_RADIUS = 22
+ROW_GAP = 40  # between mutual partners in a column
+LABELLED_COLUMNS = 2  # more columns of mutual partners than this: names on hover
+ARC_RADIUS, ARC_STEP, ARC_GAP = 190, 42, 26  # first ring, ring spacing, space per node
+LABELLED_ON_ARCS = 32  # more organizations than this on one side: names on hover
+
+
+def _columns(count: int, cx: float, cy: float, width: float, height: float):
+    """`count` positions in centred columns: (points, number of columns)."""
+    rows = max(1, min(count, int(height // ROW_GAP) + 1))
+    columns = max(1, math.ceil(count / rows))
+    dx = min(130.0, width / (columns - 1)) if columns > 1 else 0.0
+    points = []
+    for k in range(count):
+        column, row = divmod(k, rows)
+        in_column = min(rows, count - column * rows)
+        points.append(
+            (cx + (column - (columns - 1) / 2) * dx, cy + (row - (in_column - 1) / 2) * ROW_GAP)
+        )
+    return points, columns
+
+
+def _arc(count: int, cx: float, cy: float, facing: float, spread: float):
+    """`count` (x, y, angle) on arcs around (cx, cy) facing `facing`, rings growing outwards."""
     points = []
     ring = 0
     while len(points) < count:
-        r = radius + ring * step
-        room = max(1, int(abs(end - start) * r / 26))
+        r = ARC_RADIUS + ring * ARC_STEP
+        room = max(1, int(2 * spread * r / ARC_GAP))
         take = min(room, count - len(points))
         for k in range(take):
-            angle = start + (end - start) * ((k + 0.5) / take)
-            points.append((cx + r * math.cos(angle), cy + r * math.sin(angle)))
+            angle = facing - spread + 2 * spread * ((k + 0.5) / take)
+            points.append((cx + r * math.cos(angle), cy + r * math.sin(angle), angle))
         ring += 1
     return points
 
@@ -1270,51 +1298,65 @@ def _layout(snap, us, c, core, mutual, core_only, ours_only, act, total) -> Ecos
     edges: list[tuple[int, int]] = []
     has_core = core is not None
     mid_y = MAP_HEIGHT / 2
-    us_xy = (MAP_WIDTH * 0.3, mid_y) if has_core else (MAP_WIDTH / 2, mid_y)
-    core_xy = (MAP_WIDTH * 0.7, mid_y)
+    us_xy = (MAP_WIDTH * 0.32, mid_y) if has_core else (MAP_WIDTH / 2, mid_y)
+    core_xy = (MAP_WIDTH * 0.68, mid_y)
+    # Circles sized by activity; smaller in crowded pictures.
+    low, high = (4.0, 10.0) if total > 100 else (5.0, 14.0)
 
-    def add(node: int, role: str, xy, radius: float | None = None) -> int:
+    def add(node: int, role: str, xy, radius: float | None = None) -> MapNode:
         known = node >= 0
-        nodes.append(
-            MapNode(
-                organization_id=int(snap.nodes[node]) if known else core.pk,
-                role=role,
-                x=round(xy[0], 1),
-                y=round(xy[1], 1),
-                radius=radius if radius is not None else round(5 + 9 * float(act[node]), 1),
-                activity=float(act[node]) if known else 0.0,
-                common=int(snap.our_count[node]) if known else 0,
-            )
+        shown = MapNode(
+            organization_id=int(snap.nodes[node]) if known else core.pk,
+            role=role,
+            x=round(xy[0], 1),
+            y=round(xy[1], 1),
+            radius=radius if radius is not None else round(low + (high - low) * act[node], 1),
+            activity=float(act[node]) if known else 0.0,
+            common=int(snap.our_count[node]) if known else 0,
         )
-        return len(nodes) - 1
+        nodes.append(shown)
+        return shown
 
-    us_at = add(us, "us", us_xy, 22) if us >= 0 else None
-    # The core partner may have no partnership recorded yet: it still stands on the map.
-    core_at = add(c, "core", core_xy, 22) if has_core else None
-    if us_at is not None and core_at is not None and c >= 0 and snap.ours[c]:
-        edges.append((us_at, core_at))
-    # Mutual partners stand between us and the core partner, in columns.
-    rows_per_column = 14
-    columns = max(1, math.ceil(len(mutual) / rows_per_column))
-    for k, node in enumerate(mutual):
-        column, row = divmod(k, rows_per_column)
-        in_column = min(rows_per_column, len(mutual) - column * rows_per_column)
-        x = MAP_WIDTH / 2 + (column - (columns - 1) / 2) * 34
-        y = mid_y + (row - (in_column - 1) / 2) * 40
-        at = add(node, "mutual", (x, y))
-        edges.extend((hub, at) for hub in (us_at, core_at) if hub is not None)
-    spread = math.pi * 0.8
+    def below(shown: MapNode) -> None:
+        shown.labelled, shown.anchor = True, "middle"
+        shown.label_x, shown.label_y = shown.x, round(shown.y + shown.radius + 12, 1)
+
+    def outward(shown: MapNode, angle: float) -> None:
+        distance = shown.radius + 5
+        shown.labelled = True
+        shown.label_x = round(shown.x + distance * math.cos(angle), 1)
+        shown.label_y = round(shown.y + distance * math.sin(angle) + 4, 1)
+        cos = math.cos(angle)
+        shown.anchor = "end" if cos < -0.25 else "start" if cos > 0.25 else "middle"
+
+    hubs = {}
+    if us >= 0:
+        below(add(us, "us", us_xy, MAP_HUB_RADIUS))
+        hubs["us"] = len(nodes) - 1
     if has_core:
-        right = _arc(len(core_only), *core_xy, -spread, spread, 130)
-        left = _arc(len(ours_only), *us_xy, math.pi - spread, math.pi + spread, 130)
-    else:
-        right, left = [], _arc(len(ours_only), *us_xy, 0, 2 * math.pi, 120)
-    for node, xy in zip(core_only, right, strict=True):
-        at = add(node, "core_partner", xy)
-        if core_at is not None:
-            edges.append((core_at, at))
-    for node, xy in zip(ours_only, left, strict=True):
-        at = add(node, "our_partner", xy)
-        if us_at is not None:
-            edges.append((us_at, at))
+        # The core partner may have no partnership recorded yet: it still stands on the map.
+        below(add(c, "core", core_xy, MAP_HUB_RADIUS))
+        hubs["core"] = len(nodes) - 1
+    if len(hubs) == 2 and c >= 0 and snap.ours[c]:
+        edges.append((hubs["us"], hubs["core"]))
+    band = core_xy[0] - us_xy[0] - 2 * (MAP_HUB_RADIUS + 40)
+    points, columns = _columns(len(mutual), MAP_WIDTH / 2, mid_y, band, MAP_HEIGHT - 160)
+    for node, xy in zip(mutual, points, strict=True):
+        shown = add(node, "mutual", xy)
+        if columns <= LABELLED_COLUMNS:
+            below(shown)
+        edges.extend((hubs[hub], len(nodes) - 1) for hub in ("us", "core") if hub in hubs)
+    sides = [(ours_only, "our_partner", "us", us_xy, math.pi)]
+    if has_core:
+        sides.append((core_only, "core_partner", "core", core_xy, 0.0))
+    for group, role, hub, centre, facing in sides:
+        spread = 0.62 * math.pi if has_core else math.pi
+        for node, (x, y, angle) in zip(
+            group, _arc(len(group), *centre, facing, spread), strict=True
+        ):
+            shown = add(node, role, (x, y))
+            if len(group) <= LABELLED_ON_ARCS:
+                outward(shown, angle)
+            if hub in hubs:
+                edges.append((hubs[hub], len(nodes) - 1))
     return EcosystemMap(nodes=nodes, edges=edges, total=total, has_core=has_core)

@@ -91,6 +91,13 @@ def _sort_links(request, form) -> dict[str, dict]:
 # Rows are plain dicts with links built from one reversed URL: a page of a hundred rows renders
 # in a few milliseconds instead of resolving hundreds of template lookups and {% url %} tags.
 PLACEHOLDER = UUID(int=0)
+# Short words for a narrow column (the choices' labels are sentences).
+SOURCE_WORDS = {
+    PartnershipSource.OWN: "Own",
+    PartnershipSource.IMPORT: "Imported",
+    PartnershipSource.SHARED: "Shared",
+    PartnershipSource.MANUAL: "Manual",
+}
 
 
 def _month(day) -> str:
@@ -104,7 +111,7 @@ def _display(request, rows, organization, other) -> list[dict]:
         "partners_mutual", kwargs={"ws": slug, "org": organization.uuid, "other": PLACEHOLDER}
     )
     kinds, statuses = dict(OrgKind.choices), dict(PartnerStatus.choices)
-    link_kinds, sources = dict(PartnershipKind.choices), dict(PartnershipSource.choices)
+    link_kinds = dict(PartnershipKind.choices)
     shown = []
     for row in rows:
         org = row.organization
@@ -122,7 +129,7 @@ def _display(request, rows, organization, other) -> list[dict]:
                 "mutual": row.mutual,
                 "our_since": _month(row.our_since),
                 "link_kind": link_kinds.get(row.kind, ""),
-                "source": sources.get(row.source, ""),
+                "source": SOURCE_WORDS.get(row.source, row.source),
                 "since": _month(row.since),
                 "other_kind": link_kinds.get(link_with_other[0], ""),
                 "other_since": _month(link_with_other[2]),
@@ -389,8 +396,6 @@ def _svg(request, picture, found, legend, colour_by, core) -> str:
             "node": node,
             "organization": found.get(node.organization_id),
             "role_words": ROLE_WORDS[node.role],
-            "label": node.role in {"us", "core", "mutual"} or len(picture.nodes) <= 60,
-            "label_y": round(node.y + node.radius + 12, 1),
         }
         for node in picture.nodes
     ]
