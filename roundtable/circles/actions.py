@@ -82,6 +82,16 @@ def _check_circle(circle: Circle) -> None:
             )
 
 
+def _save_circle(circle: Circle) -> None:
+    try:
+        with transaction.atomic():
+            circle.save()
+    except IntegrityError as exc:  # the same name saved by another request a moment ago
+        raise ValidationError(
+            {"name": f"There is already a Circle named “{circle.name}”."}
+        ) from exc
+
+
 def _check_tags(workspace, tags) -> list[Tag]:
     tags = list(dict.fromkeys(tags or []))
     if any(tag.workspace_id != workspace.pk for tag in tags):
@@ -120,7 +130,7 @@ def create_circle(
         _check_circle(circle)
         tags = _check_tags(workspace, tags)
         circle.thread_id = thread_id(circle)
-        circle.save()
+        _save_circle(circle)
         circle.tags.set(tags)
         for person in dict.fromkeys(people):
             add_person(circle, person, added_by=created_by)
@@ -139,7 +149,7 @@ def update_circle(circle: Circle, *, tags=None, **fields) -> Circle:
         if "purpose" in fields:
             circle.purpose = (circle.purpose or "").strip()
         _check_circle(circle)
-        circle.save()
+        _save_circle(circle)
         if tags is not None:
             circle.tags.set(_check_tags(circle.workspace, tags))
     return circle
@@ -190,7 +200,7 @@ def add_person(
             workspace=circle.workspace,
             circle=circle,
             person=person,
-            name=person.full_name,
+            name=person.full_name[:200],
             email=person.email,
             organization_name=person.organization.name,
             role=role,

@@ -8,7 +8,6 @@ through access.get_circle, so another Circle answers 404 like one that never exi
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from ninja import Query, Router, Status
 
 from roundtable.circles import actions
@@ -302,8 +301,7 @@ def invite(request, uuid: UUID, payload: InviteIn):
         if missing:
             raise ValidationError({"members": f"Not members of this Circle: {', '.join(missing)}"})
         members = [found[value] for value in wanted]
-    with transaction.atomic():
-        batch = actions.invite_members(circle, members, inviter=request.user)
+    batch = actions.invite_members(circle, members, inviter=request.user)
     return Status(
         201,
         {

@@ -5,6 +5,7 @@ Views only translate HTTP: the filter lives in filters.py, every change in actio
 Circle is fetched through access.get_circle, which hides other Circles from guests.
 """
 
+from urllib.parse import quote
 from uuid import UUID
 
 from django.contrib import messages
@@ -554,7 +555,7 @@ def invitation_answer(request, token):
                 member = actions.accept(token, user=request.user)
             elif has_account:
                 messages.error(request, "Sign in first, then accept.")
-                return redirect(f"{reverse('account_login')}?next={request.path}")
+                return redirect(f"{reverse('account_login')}?next={quote(request.path)}")
             elif form.is_valid():
                 member = actions.sign_up_and_accept(
                     token, name=form.cleaned_data["name"], password=form.cleaned_data["password1"]
