@@ -3,9 +3,12 @@
 import re
 
 import pytest
+from django.core.cache import cache
+from django.db import transaction
 from django_scopes import scope
 
 from roundtable.ecosystem import actions, graph
+from roundtable.ecosystem.models import Organization, Partnership
 from tests.conftest import client_for
 from tests.ecosystem.factories import make_konnections_world
 
@@ -151,7 +154,7 @@ def test_new_partnership_shows_at_once(cast, world):
     actions.link_partners(cast.acme, world.loop, newcomer)
     after_link = client.get(url(world)).content.decode()
     with scope(workspace=cast.acme):
-        edge = actions.Partnership.objects.get(org_a=world.loop, org_b=newcomer)
+        edge = Partnership.objects.get(org_a=world.loop, org_b=newcomer)
     actions.unlink_partners(edge)
     after_unlink = client.get(url(world)).content.decode()
 
@@ -174,3 +177,42 @@ def test_status_change_moves_an_organization_into_our_partners(cast, world):
 def test_guests_and_other_workspaces_cannot_see_konnections(cast, world):
     assert client_for(cast.gina).get(url(world)).status_code == 403
     assert client_for(cast.charlie).get(url(world)).status_code == 404
+
+
+def test_a_rolled_back_change_leaves_no_trace(cast, world):
+    client = client_for(cast.bob)
+    client.get(url(world))
+    newcomer = actions.save_organization(cast.acme, name="Newcomer", website="new.example")
+
+    seen_inside = []
+
+    def link_then_fail():
+        with transaction.atomic():
+            actions.link_partners(cast.acme, world.loop, newcomer)
+            seen_inside.append("Newcomer" in client.get(url(world)).content.decode())
+            raise RuntimeError("the request failed after linking")
+
+    with pytest.raises(RuntimeError):
+        link_then_fail()
+
+    assert seen_inside == [True]
+    assert "Newcomer" not in client.get(url(world)).content.decode()
+
+
+def test_another_processs_bump_in_the_shared_cache_reloads_this_process(cast, world):
+    client = client_for(cast.bob)
+    client.get(url(world))
+    with scope(workspace=cast.acme):
+        newcomer = Organization.objects.create(
+            workspace=cast.acme, name="Bulk Newcomer", normalized_name="bulk newcomer"
+        )
+        # A write that skips signals (bulk import), made "elsewhere": this process cannot know.
+        Partnership.objects.bulk_create(
+            [Partnership(workspace=cast.acme, org_a=world.loop, org_b=newcomer)]
+        )
+    assert "Bulk Newcomer" not in client.get(url(world)).content.decode()
+
+    # What `bump_graph_version` in the other process leaves in the shared database cache:
+    cache.set(f"ecosystem-graph:{cast.acme.pk}:edges", "another-process-token", None)
+
+    assert "Bulk Newcomer" in client.get(url(world)).content.decode()

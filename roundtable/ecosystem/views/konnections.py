@@ -158,7 +158,6 @@ def _list_context(request, organization, nodes, form, *, other=None) -> dict:
         "selected_tags": _selected_labels(form),
         "sort_links": _sort_links(request, form),
         "filter_query": _query_without(request, "page"),
-        "page_query": _query_without(request, "page"),
     }
 
 
