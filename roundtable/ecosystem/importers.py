@@ -25,6 +25,7 @@ from roundtable.ecosystem.choices import (
     PartnerStatus,
     TagType,
 )
+from roundtable.ecosystem.graph import bump_graph_version
 from roundtable.ecosystem.models import Organization, Partnership, Person, Tag
 from roundtable.imports.headers import FieldSpec
 from roundtable.imports.kinds import Counts, ImportKind, RowError, register
@@ -387,6 +388,8 @@ def write_organizations(records: list[dict], context: OrgContext, dry_run: bool)
             [org for org, _ in changed.values()], update_fields, batch_size=1000
         )
     _set_tags(directory, org_tags)
+    # Bulk writes skip model signals: tell Konnections and candidates the directory changed.
+    bump_graph_version(directory.workspace, edges=False)
     return counts
 
 
@@ -530,6 +533,7 @@ def write_people(records: list[dict], context: PeopleContext, dry_run: bool) -> 
         ] = person.pk
     if changed:
         Person.objects.bulk_update(changed, sorted(update_fields), batch_size=1000)
+    bump_graph_version(context.directory.workspace, edges=False)
     return counts
 
 
@@ -649,6 +653,7 @@ def write_partnerships(records: list[dict], directory: Directory, dry_run: bool)
         Partnership.objects.bulk_update(
             changed, ["kind", "source", "since", "note", "updated_at"], batch_size=2000
         )
+        bump_graph_version(directory.workspace)
     return counts
 
 

@@ -266,3 +266,26 @@ def test_imports_command_lists_jobs_and_resumes_stalled_ones(cast, fixture_path,
     # A command-line job has no stored file: it fails cleanly instead of hanging as "running".
     assert "1 stalled import job re-queued." in capsys.readouterr().out
     assert ImportJob.objects.with_scopes_disabled().get().status == ImportJob.Status.FAILED
+
+
+def test_imported_partnerships_show_in_konnections_at_once(cast, tmp_path, capsys):
+    from tests.conftest import api_client
+
+    api = api_client(cast.alice, cast.acme)
+    path = tmp_path / "edges.csv"
+
+    def konnections_of_hub() -> set[str]:
+        hub = orgs(cast.acme)["hub.example"]
+        body = api.get(f"/api/v1/organizations/{hub.uuid}/konnections").json()
+        return {row["domain"] for row in body["items"]}
+
+    path.write_text("organization,organization_website,partner,partner_website\n"
+                    "Hub Agency,hub.example,Loop,loop.example\n")  # fmt: skip
+    run("partnerships", path, "--workspace", "acme", capsys=capsys)
+    before = konnections_of_hub()
+    path.write_text("organization,organization_website,partner,partner_website\n"
+                    "Hub Agency,hub.example,Beta,beta.example\n")  # fmt: skip
+
+    run("partnerships", path, "--workspace", "acme", capsys=capsys)
+
+    assert (before, konnections_of_hub()) == ({"loop.example"}, {"loop.example", "beta.example"})
