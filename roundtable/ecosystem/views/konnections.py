@@ -269,7 +269,8 @@ def _uuids(values: list[str]) -> list[UUID] | None:
 
 
 def candidates_export(request):
-    """The selected people as CSV: the hand-over to a new Circle until Circles exist."""
+    """The selected people as CSV, for whoever works from a spreadsheet; the page's other button
+    builds a Circle from them."""
     chosen = _uuids(request.GET.getlist("person"))
     url = reverse("partners_candidates", kwargs={"ws": request.workspace.slug})
     back = redirect(f"{url}?{_query_without(request, 'person')}")
