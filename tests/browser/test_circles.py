@@ -32,10 +32,13 @@ def test_build_a_circle_from_konnections_invite_and_join_as_a_guest(
     page.get_by_role("button", name="Find candidates").click()
     candidates = page.get_by_test_id("candidates")
     expect(candidates.locator("tbody tr").first).to_contain_text("Nordic Ads")
+    # Let the finder's fragment settle: ticking boxes of a table about to be swapped is lost.
+    page.wait_for_load_state("networkidle")
     for box in candidates.get_by_role("checkbox").all():
         box.uncheck()
     for name in ("Nina Nord", "Mia Flow", "Ben Bauer"):
         candidates.get_by_label(name).check()
+    expect(candidates.get_by_role("checkbox", checked=True)).to_have_count(3)
     page.get_by_role("button", name="Build a Circle from these candidates").click()
 
     # The new Circle's form arrives filled in from the finder.
