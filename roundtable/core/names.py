@@ -5,8 +5,9 @@ text in parentheses dropped ('Acme (EMEA)'), a web suffix glued to the name drop
 ('Booking.com'), dots deleted so that initials stay one word ('S.A.' → 'sa', 'sp. z o.o.' →
 'sp z oo'), '&' and '+' spelled 'and', apostrophes deleted, other punctuation → space, a leading
 'the' and a leading legal form ('PT', 'OOO', 'AB' …) dropped, then trailing legal forms of many
-countries (cleanco's term lists plus their spaced spellings) and a dangling 'and' dropped, as
-often as they repeat: 'Acme Holding GmbH & Co. KG' → 'acme holding'. The first word always stays.
+countries (cleanco's term lists plus their spaced spellings), a dangling 'and' and a web suffix
+spelled as a word ('Amazon Com Inc') dropped, as often as they repeat: 'Acme Holding GmbH & Co.
+KG' → 'acme holding'. The first word always stays.
 
 The rules exist twice on purpose, with one test holding them equal: `normalize_company_names`
 runs them as a few native polars passes over millions of names (account mapping, imports), and
@@ -74,7 +75,8 @@ def _legal_forms() -> list[str]:
 
 LEGAL_FORMS = _legal_forms()
 _FORMS = "|".join(re.escape(f).replace("\\ ", " ") for f in LEGAL_FORMS)
-_TRAILING_FORMS = rf"(?: (?:{_FORMS}|and))+$"
+# 'Amazon Com Inc' (stock-listing style): a web suffix spelled as a word ends a name too.
+_TRAILING_FORMS = rf"(?: (?:{_FORMS}|and|com))+$"
 _LEADING = rf"^(?:the |(?:{'|'.join(LEGAL_PREFIXES)}) )+"
 _CORE_TRAILING = rf"(?: (?:{'|'.join(CORE_DROPPED_WORDS)}))+$"
 

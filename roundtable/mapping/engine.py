@@ -5,14 +5,23 @@ A cascade, strongest evidence first; each pair carries its `method` and `score`:
 1. `domain` (score 1.0): the same registrable domain. A domain that one side gives to clearly
    different companies (three or more different first name words) is not used there.
 2. `name` (score 1.0): the same normalized name, spaces ignored ('coca cola' = 'cocacola'),
-   then (score 0.99) the same core name ('Acme Group' = 'Acme'); only where the domains are
-   missing or differ only by TLD (acme.com / acme.de), and where both records have a country,
-   the same country.
-3. `fuzzy` (score = similarity, ≥ the threshold): similar names among the records still unmatched,
-   compared within a sorted neighbourhood of the name and of the reversed name (bounded: every
-   record meets at most 2 × `window` others), accepted only when the best candidate is also
-   clearly better than the next different name, the preference is mutual, and the numbers in
-   both names agree.
+   then (score 0.99) the same core name ('Acme Group' = 'Acme'), then (score 0.98) a name equal
+   to the other record's domain ('Bank of America' / bankofamerica.com); only where the domains
+   are missing or differ only by TLD (acme.com / acme.de), and where both records have a
+   country, the same country. The core and domain-name rules only pair records that nothing
+   has matched yet.
+3. `fuzzy` (score = rapidfuzz's ratio of the two core names): names one slip of the keyboard
+   apart, among the records still unmatched. One slip is a letter left out or typed twice (at a
+   similarity ≥ `fuzzy_threshold`), two neighbouring letters swapped (in names of at least
+   `transposition_min_length` letters), or one letter replaced (only in long names, similarity
+   ≥ `substitution_threshold`: a different letter is how different companies' names differ,
+   'Acme' / 'Acne'). A pair is accepted only when each name has no other candidate within one
+   slip (a clear margin over the next name), the numbers in both names agree, and the
+   country and domain guards of the name tier hold. Candidates come from a sorted
+   neighbourhood of the names and of the reversed names (a slip near the start keeps the end
+   in order), so every name meets at most 2 × `window` others on each ordering; a character
+   signature and the lengths discard pairs that cannot be one slip apart before any string
+   comparison.
 
 Guards at every tier: a record that reaches two different companies on the other side (two
 domains, or two countries) is not matched, whichever tier found it; a key that would pair more
@@ -22,6 +31,10 @@ not used; names that are placeholders never match by name.
 One-to-one or not: a record is matched to at most one company of the other side. When one side
 holds several records of that company (CRM duplicates), the record pairs with each of them, so
 a pair list may hold (3, 7) and (3, 9) when right rows 7 and 9 are the same company.
+
+Speed: keys are compared as 64-bit hashes (every pair found is checked on the text itself), and
+each tier first keeps only the records whose key the other side has, so the guards run on the
+few records that can match rather than on millions.
 """
 
 import time
@@ -30,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
 METHODS = ("domain", "name", "fuzzy")
 # Names that say nothing about which company a record is.
@@ -44,22 +58,23 @@ _PLACEHOLDER_SQUASHED = pl.Series([p.replace(" ", "") for p in PLACEHOLDER_NAMES
 @dataclass(frozen=True)
 class MatchOptions:
     fuzzy: bool = True
+    # A letter left out or doubled: accepted at this similarity (names of five letters or more).
     fuzzy_threshold: float = 0.9
-    fuzzy_margin: float = 0.04
-    # Shorter names are too easy to confuse by one letter ('Acme' / 'Acne').
+    # Two neighbouring letters swapped ('Twilio' / 'Twlio'): accepted in names this long.
+    transposition_min_length: int = 6
+    # One letter replaced: accepted only at this similarity (about twenty letters and more).
+    substitution_threshold: float = 0.95
+    # Shorter names are too easy to confuse by one letter.
     fuzzy_min_length: int = 5
     window: int = 5
     max_pairs_per_key: int = 1000
     max_domain_families: int = 2
-    scorer: object = fuzz.ratio
-    # The scorer's scale: rapidfuzz's fuzz scorers answer 0–100, distance scorers 0–1.
-    score_scale: float = 100.0
 
 
 @dataclass
 class MatchResult:
-    """`pairs`: left, right (the frames' `row` values), method, score, evidence (the domain, name
-    or names that decided) and country (for the explanation)."""
+    """`pairs`: left, right (the frames' `row` values), method, score, rule, evidence (the
+    domain, name or names that decided) and country (for the explanation)."""
 
     pairs: pl.DataFrame
     left_rows: int
@@ -93,10 +108,63 @@ PAIR_SCHEMA = {
     "country": pl.String,
 }
 _SIDE_COLUMNS = ["row", "name_key", "squashed", "core", "domain", "label", "country_code"]
+# The keys compared by equality, each with its 64-bit hash column.
+_HASHED = ("squashed", "core", "domain", "label")
+_EMPTY_HASH = pl.Series([""]).hash().item()
+# What the guards need to know of the two records of every pair found.
+_PARTIES = {"left_label": pl.String, "left_country": pl.String,
+            "right_label": pl.String, "right_country": pl.String}  # fmt: skip
 
 
 def _empty_pairs() -> pl.DataFrame:
-    return pl.DataFrame(schema=PAIR_SCHEMA)
+    return pl.DataFrame(schema=PAIR_SCHEMA | _PARTIES)
+
+
+def _side(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(_SIDE_COLUMNS).with_columns(
+        pl.col("row").cast(pl.UInt64), *(pl.col(k).hash().alias(f"h_{k}") for k in _HASHED)
+    )
+
+
+def _name_candidates(side: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
+    """The records whose name, core name or domain label the other side has among its names,
+    core names and labels: the only ones any name rule can pair (a small share of most sets)."""
+    names = ["h_squashed", "h_core", "h_label"]
+    known = pl.concat([other[h] for h in names]).unique()
+    known = known.filter(known != _EMPTY_HASH).implode()
+    return side.filter(pl.any_horizontal(pl.col(h).is_in(known) for h in names))
+
+
+class _Found:
+    """The pairs found so far, which records they matched, and with whom."""
+
+    def __init__(self) -> None:
+        self.frames: list[pl.DataFrame] = []
+        self._rows: dict[str, pl.Series] = {}
+
+    def add(self, pairs: pl.DataFrame) -> None:
+        if self.frames:
+            pairs = pairs.join(self.pairs(), on=["left", "right"], how="anti")
+        self.frames.append(pairs.select((PAIR_SCHEMA | _PARTIES).keys()))
+        self._rows.clear()
+
+    def pairs(self) -> pl.DataFrame:
+        return pl.concat(self.frames) if self.frames else _empty_pairs()
+
+    def rows(self, side: str) -> pl.Series:
+        """The records of `side` that some pair holds."""
+        if side not in self._rows:
+            self._rows[side] = self.pairs()[side].unique()
+        return self._rows[side]
+
+    def partners(self, side: str, rows: pl.Series) -> pl.DataFrame:
+        """(row, label, country_code) of the records already paired with `rows` of `side`."""
+        other = "right" if side == "left" else "left"
+        return (
+            self.pairs()
+            .filter(pl.col(side).is_in(rows.implode()))
+            .select(row=pl.col(side), label=f"{other}_label", country_code=f"{other}_country")
+        )
 
 
 def match_accounts(
@@ -106,55 +174,100 @@ def match_accounts(
     and carry a `row` column that identifies each record (a row number or an account id)."""
     options = options or MatchOptions()
     started = time.monotonic()
-    left = left.select(_SIDE_COLUMNS).with_columns(pl.col("row").cast(pl.UInt64))
-    right = right.select(_SIDE_COLUMNS).with_columns(pl.col("row").cast(pl.UInt64))
+    left, right = _side(left), _side(right)
     result = MatchResult(_empty_pairs(), left.height, right.height)
+    found = _Found()
+    found.add(_domain_pairs(left, right, options, result))
+    named_left, named_right = _name_candidates(left, right), _name_candidates(right, left)
 
-    found = [_domain_pairs(left, right, options, result)]
-    found.append(_exact_pairs(left, right, "squashed", 1.0, options, result, found))
-    found.append(_exact_pairs(left, right, "core", 0.99, options, result, found))
+    def names(key: str, right_key: str, score: float) -> None:
+        found.add(
+            _name_pairs(named_left, named_right, key, right_key, score, options, result, found)
+        )
+
+    names("squashed", "squashed", 1.0)
+    names("core", "core", 0.99)
     # A name that is the other record's domain ('Bank of America' / bankofamerica.com).
     for key in ("squashed", "core"):
-        found.append(_exact_pairs(left, right, key, 0.98, options, result, found, "label"))
-        flipped = [_swap(f) for f in found]
-        swapped = _exact_pairs(right, left, key, 0.98, options, result, flipped, "label")
-        found.append(_swap(swapped))
+        names(key, "label", 0.98)
+        flipped = _name_pairs(
+            named_right, named_left, key, "label", 0.98, options, result, found, swap=True
+        )
+        found.add(_swap(flipped))
     if options.fuzzy:
-        found.append(_fuzzy_pairs(left, right, options, result, found))
-    pairs = pl.concat(found).sort("left", "right")
+        found.add(_fuzzy_pairs(left, right, options, result, found))
+    pairs = found.pairs().select(PAIR_SCHEMA.keys()).sort("left", "right")
     result.pairs = pairs
     result.by_method = {m: pairs.filter(pl.col("method") == m).height for m in METHODS}
     result.seconds = time.monotonic() - started
     return result
 
 
-def _capped_keys(
-    left: pl.DataFrame, right: pl.DataFrame, key: str, options: MatchOptions, result: MatchResult
+def _on_both_sides(
+    left: pl.DataFrame, right: pl.DataFrame, left_hash: str, right_hash: str
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The records of each side whose key the other side has too (the few that can match)."""
+    left = left.filter(pl.col(left_hash).is_in(right[right_hash].implode()))
+    right = right.filter(pl.col(right_hash).is_in(left[left_hash].implode()))
+    return left, right
+
+
+def _capped_join(
+    left: pl.DataFrame,
+    right: pl.DataFrame,
+    left_key: str,
+    right_key: str,
+    options: MatchOptions,
+    result: MatchResult,
 ) -> pl.DataFrame:
-    """Keys present on both sides whose record pairs stay under the cap (the many-to-many
-    guard: one key shared by a million rows on each side must not make 10¹² pairs)."""
-    counts = left.group_by(key).len("n_left").join(right.group_by(key).len("n_right"), on=key)
+    """Record pairs whose keys are equal, for keys whose record pairs stay under the cap (the
+    many-to-many guard: one key shared by a million rows on each side must not make 10¹²
+    pairs). Right columns get the suffix `_r`."""
+    left = left.with_columns(__key=pl.col(left_key), __hash=pl.col(f"h_{left_key}"))
+    right = right.with_columns(__key=pl.col(right_key), __hash=pl.col(f"h_{right_key}"))
+    counts = (
+        left.group_by("__hash")
+        .len("n_left")
+        .join(right.group_by("__hash").len("n_right"), on="__hash")
+    )
     too_many = pl.col("n_left") * pl.col("n_right") > options.max_pairs_per_key
     result.skipped_keys += counts.filter(too_many).height
-    return counts.filter(~too_many).select(key)
+    keys = counts.filter(~too_many).select("__hash")
+    pairs = left.join(keys, on="__hash").join(right, on="__hash", suffix="_r")
+    # Hashes found the candidates; the keys themselves decide.
+    return pairs.filter(pl.col("__key") == pl.col("__key_r"))
+
+
+def _parties(swap: bool = False) -> dict[str, pl.Expr]:
+    sides = {
+        "left_label": pl.col("label"),
+        "left_country": pl.col("country_code"),
+        "right_label": pl.col("label_r"),
+        "right_country": pl.col("country_code_r"),
+    }
+    if swap:
+        sides = dict(zip(sides, [sides[k] for k in list(sides)[2:] + list(sides)[:2]], strict=True))
+    return sides
 
 
 def _domain_pairs(
     left: pl.DataFrame, right: pl.DataFrame, options: MatchOptions, result: MatchResult
 ) -> pl.DataFrame:
+    columns = ["row", "name_key", "domain", "h_domain", "label", "country_code"]
+    left, right = (
+        f.select(columns).filter(pl.col("h_domain") != _EMPTY_HASH) for f in (left, right)
+    )
+    left, right = _on_both_sides(left, right, "h_domain", "h_domain")
     sides = []
     for frame in (left, right):
-        frame = frame.filter(pl.col("domain") != "")
         family = pl.col("name_key").str.split_exact(" ", 0).struct.field("field_0")
         shared = (
-            frame.group_by("domain")
+            frame.group_by("h_domain")
             .agg(family.n_unique().alias("families"))
             .filter(pl.col("families") > options.max_domain_families)
         )
-        sides.append(frame.join(shared, on="domain", how="anti"))
-    left_d, right_d = sides
-    keys = _capped_keys(left_d, right_d, "domain", options, result)
-    pairs = left_d.join(keys, on="domain").join(right_d, on="domain", suffix="_r")
+        sides.append(frame.join(shared, on="h_domain", how="anti"))
+    pairs = _capped_join(*sides, "domain", "domain", options, result)
     return pairs.select(
         left=pl.col("row"),
         right=pl.col("row_r"),
@@ -163,6 +276,7 @@ def _domain_pairs(
         rule=pl.lit("domain"),
         evidence=pl.col("domain"),
         country=pl.lit(""),
+        **_parties(),
     )
 
 
@@ -179,73 +293,158 @@ def _compatible() -> pl.Expr:
     return country & domain
 
 
-def _unambiguous(candidates: pl.DataFrame) -> pl.DataFrame:
-    """Drops every pair of a record that reaches two different companies on the other side:
-    two different domains, or two different countries, among its compatible candidates."""
-    ambiguous = []
-    for own, other in (("row", "_r"), ("row_r", "")):
+def _unambiguous(candidates: pl.DataFrame, found: _Found, *, swap: bool = False) -> pl.DataFrame:
+    """Drops every pair of a record that would reach two different companies on the other
+    side: two different domains, or two different countries, among its compatible candidates
+    and the partners it already has. With `swap`, `row` is a right record."""
+    sides = ("right", "left") if swap else ("left", "right")
+    for own, side, other in (("row", sides[0], "_r"), ("row_r", sides[1], "")):
         label, country = f"label{other}", f"country_code{other}"
-        spread = candidates.group_by(own).agg(
-            pl.col(label).filter(pl.col(label) != "").n_unique().alias("labels"),
-            pl.col(country).filter(pl.col(country) != "").n_unique().alias("countries"),
+        reached = pl.concat(
+            [
+                candidates.select(row=own, label=label, country_code=country),
+                found.partners(side, candidates[own].unique()),
+            ]
         )
-        ambiguous.append(
-            spread.filter((pl.col("labels") > 1) | (pl.col("countries") > 1)).select(own)
+        spread = reached.group_by("row").agg(
+            pl.col("label").filter(pl.col("label") != "").n_unique().alias("labels"),
+            pl.col("country_code")
+            .filter(pl.col("country_code") != "")
+            .n_unique()
+            .alias("countries"),
         )
-    candidates = candidates.join(ambiguous[0], on="row", how="anti")
-    return candidates.join(ambiguous[1], on="row_r", how="anti")
+        ambiguous = spread.filter((pl.col("labels") > 1) | (pl.col("countries") > 1))
+        candidates = candidates.join(ambiguous.select(pl.col("row").alias(own)), on=own, how="anti")
+    return candidates
+
+
+def _not_both_matched(
+    candidates: pl.DataFrame, found: _Found, *, swap: bool = False
+) -> pl.DataFrame:
+    """The looser rules pair a record nothing has matched yet, with an unmatched record or
+    with one already matched (a CRM duplicate of a company found before), never two records
+    that both have their company already."""
+    own, other = ("right", "left") if swap else ("left", "right")
+    both = pl.col("row").is_in(found.rows(own).implode()) & pl.col("row_r").is_in(
+        found.rows(other).implode()
+    )
+    return candidates.filter(~both)
 
 
 def _not_placeholder(key: str) -> pl.Expr:
-    return (pl.col(key) != "") & ~pl.col(key).is_in(_PLACEHOLDER_SQUASHED)
+    return ~pl.col(key).is_in(_PLACEHOLDER_SQUASHED)
 
 
-def _exact_pairs(
+def _name_pairs(
     left: pl.DataFrame,
     right: pl.DataFrame,
     key: str,
+    right_key: str,
     score: float,
     options: MatchOptions,
     result: MatchResult,
-    found: list[pl.DataFrame],
-    right_key: str | None = None,
+    found: _Found,
+    *,
+    swap: bool = False,
 ) -> pl.DataFrame:
-    """Pairs whose `key` is equal (or whose left `key` equals the right `right_key`)."""
-    right_key = right_key or key
-    left_k = left.filter(_not_placeholder(key))
-    right_k = right.filter(_not_placeholder(right_key)).with_columns(
-        pl.col(right_key).alias("__key")
-    )
-    left_k = left_k.with_columns(pl.col(key).alias("__key"))
-    keys = _capped_keys(left_k, right_k, "__key", options, result)
-    candidates = left_k.join(keys, on="__key").join(right_k, on="__key", suffix="_r")
-    candidates = _unambiguous(candidates.filter(_compatible()))
-    if key != "squashed" or right_key != "squashed":
-        # The looser keys only for records that nothing has matched yet.
-        done = pl.concat(found)
-        candidates = candidates.join(
-            done.select(row=pl.col("left")).unique(), on="row", how="anti"
-        ).join(done.select(row_r=pl.col("right")).unique(), on="row_r", how="anti")
-    pairs = candidates.select(
+    """Pairs whose left `key` equals the right `right_key` (the same name, the same core name,
+    or a name equal to the other's domain label). With `swap`, `left` is the right side."""
+    # The evidence: the domain a name equals (the right record's), else the name itself.
+    evidence = ["domain"] if right_key == "label" else []
+    common = ["row", "label", "country_code"]
+    left = left.select(*dict.fromkeys([*common, key, f"h_{key}", "name_key"]))
+    right = right.select(*dict.fromkeys([*common, right_key, f"h_{right_key}", *evidence]))
+    left = left.filter(pl.col(f"h_{key}") != _EMPTY_HASH)
+    right = right.filter(pl.col(f"h_{right_key}") != _EMPTY_HASH)
+    left, right = _on_both_sides(left, right, f"h_{key}", f"h_{right_key}")
+    left = left.filter(_not_placeholder(key))
+    right = right.filter(_not_placeholder(right_key))
+    candidates = _capped_join(left, right, key, right_key, options, result)
+    candidates = candidates.filter(_compatible())
+    if (key, right_key) != ("squashed", "squashed"):
+        candidates = _not_both_matched(candidates, found, swap=swap)
+    candidates = _unambiguous(candidates, found, swap=swap)
+    rule = "label" if right_key == "label" else key.replace("squashed", "name")
+    return candidates.select(
         left=pl.col("row"),
         right=pl.col("row_r"),
         method=pl.lit("name"),
         score=pl.lit(score),
-        rule=pl.lit("label" if right_key != key else key.replace("squashed", "name")),
-        evidence=pl.col("name_key") if right_key == key else pl.col("domain_r"),
+        rule=pl.lit(rule),
+        evidence=pl.col("domain" if evidence else "name_key"),
         country=pl.when(pl.col("country_code") != "")
         .then(pl.col("country_code"))
         .otherwise(pl.col("country_code_r")),
+        **_parties(swap),
     )
-    return pairs.join(pl.concat(found), on=["left", "right"], how="anti")
 
 
 def _swap(pairs: pl.DataFrame) -> pl.DataFrame:
-    return pairs.rename({"left": "right", "right": "left"}).select(PAIR_SCHEMA.keys())
+    """Pairs made with the sides swapped, put back the right way round (the parties' columns
+    were already written for the true sides)."""
+    return pairs.rename({"left": "right", "right": "left"}).select((PAIR_SCHEMA | _PARTIES).keys())
 
 
 def _digits(keys: pl.Expr) -> pl.Expr:
-    return keys.str.replace_all(r"[^0-9 ]+", "").str.replace_all(r"\s+", " ").str.strip_chars()
+    return keys.str.replace_all(r"[^0-9]+", "")
+
+
+# One bit per letter and digit, one for any other byte: names one slip apart differ in at most
+# two bits (a replaced letter takes one bit away and adds another; a swap changes none).
+_CHARACTER_BITS = np.full(256, 1 << 36, dtype=np.uint64)
+for _bit, _char in enumerate("abcdefghijklmnopqrstuvwxyz0123456789"):
+    _CHARACTER_BITS[ord(_char)] = np.uint64(1 << _bit)
+# Keys are ordered by their first (or last) 24 bytes: names that share more are neighbours anyway.
+_SORT_WORDS = 3
+
+
+class _KeyBytes:
+    """Non-empty keys as one byte buffer, for the per-key work numpy does at C speed."""
+
+    def __init__(self, keys: pl.Series, tiebreak: np.ndarray) -> None:
+        # Keys whose sorted bytes are equal are ordered by `tiebreak`, so that the neighbours
+        # (and the pairs found) never depend on the order the keys came in.
+        self.tiebreak = tiebreak
+        self.data = np.frombuffer(keys.str.join("").item().encode(), dtype=np.uint8)
+        self.lengths = keys.str.len_bytes().to_numpy().astype(np.int64)
+        self.starts = np.zeros(len(keys), dtype=np.int64)
+        np.cumsum(self.lengths[:-1], out=self.starts[1:])
+
+    def signatures(self) -> np.ndarray:
+        """The set of characters of each key, as a 64-bit mask (in slices of keys: the
+        per-byte masks of a million names would take a quarter of a gigabyte)."""
+        masks = []
+        step = 100_000
+        for first in range(0, len(self.starts), step):
+            starts = self.starts[first : first + step]
+            end = starts[-1] + self.lengths[first + len(starts) - 1]
+            bits = _CHARACTER_BITS[self.data[starts[0] : end]]
+            masks.append(np.bitwise_or.reduceat(bits, starts - starts[0]))
+        return np.concatenate(masks)
+
+    def sort_order(self, reverse: bool = False) -> np.ndarray:
+        """Positions of the keys in byte order of their spelling (or of their reversed
+        spelling), on the first `_SORT_WORDS` × 8 bytes."""
+        data, starts = self.data, self.starts
+        if reverse:
+            data = data[::-1]
+            starts = len(data) - self.starts - self.lengths
+        padded = np.concatenate([data, np.zeros(8 * _SORT_WORDS, dtype=np.uint8)])
+        # Eight bytes read as one big-endian number from any offset: a key's first eight
+        # bytes in one gather, the next eight in another.
+        windows = np.ndarray(
+            shape=(len(padded) - 7,), dtype=">u8", buffer=padded, offset=0, strides=(1,)
+        )
+        words = {}
+        for word in range(_SORT_WORDS):
+            remaining = np.minimum(np.maximum(self.lengths - 8 * word, 0), 8).astype(np.uint64)
+            # Bytes past the key's end belong to the next key: masked to zero.
+            keep = ~(np.left_shift(np.uint64(1), np.uint64(8) * (8 - remaining)) - np.uint64(1))
+            keep[remaining == 0] = 0
+            words[f"w{word}"] = windows[starts + 8 * word].astype(np.uint64) & keep
+        words["tiebreak"] = self.tiebreak
+        order = pl.DataFrame(words).select(pl.arg_sort_by(list(words)))
+        return order.to_series().to_numpy()
 
 
 def _fuzzy_pairs(
@@ -253,119 +452,129 @@ def _fuzzy_pairs(
     right: pl.DataFrame,
     options: MatchOptions,
     result: MatchResult,
-    found: list[pl.DataFrame],
+    found: _Found,
 ) -> pl.DataFrame:
-    done = pl.concat(found)
+    columns = ["row", "core", "name_key", "label", "country_code"]
     usable = _not_placeholder("squashed") & (
-        pl.col("squashed").str.len_chars() >= options.fuzzy_min_length
+        pl.col("core").str.len_chars() >= options.fuzzy_min_length
     )
-    left_u = left.join(done.select(row=pl.col("left")), on="row", how="anti").filter(usable)
-    right_u = right.join(done.select(row=pl.col("right")), on="row", how="anti").filter(usable)
-    left_keys = left_u.select(pl.col("name_key").unique())
-    right_keys = right_u.select(pl.col("name_key").unique())
-    if not left_keys.height or not right_keys.height:
+    left_u, right_u = (f.filter(usable).select(columns) for f in (left, right))
+    left_keys = left_u["core"].unique()
+    right_keys = right_u["core"].unique()
+    if left_keys.is_empty() or right_keys.is_empty():
         return _empty_pairs()
-    candidates = _neighbours(left_keys["name_key"], right_keys["name_key"], options)
-    result.comparisons += candidates.height
-    if not candidates.height:
-        return _empty_pairs()
-    left_names = left_keys["name_key"].gather(candidates["left_key"]).to_list()
-    right_names = right_keys["name_key"].gather(candidates["right_key"]).to_list()
-    scores = process.cpdist(left_names, right_names, scorer=options.scorer, workers=-1)
-    scores = scores / options.score_scale
-    scored = candidates.with_columns(score=pl.Series(scores, dtype=pl.Float64))
-    # Winners are chosen on integer positions (fast to group); names come back for the few.
-    winners = _clear_winners(scored, options)
-    accepted = pl.DataFrame(
-        {
-            "left_key": left_keys["name_key"].gather(winners["left_key"]),
-            "right_key": right_keys["name_key"].gather(winners["right_key"]),
-            "score": winners["score"],
-        }
-    ).filter(_digits(pl.col("left_key")) == _digits(pl.col("right_key")))
-    rows = left_u.join(accepted.with_columns(name_key=pl.col("left_key")), on="name_key").join(
-        right_u.rename({"name_key": "right_key"}), on="right_key", suffix="_r"
+    accepted = _one_slip_apart(left_keys, right_keys, options, result)
+    rows = left_u.join(accepted, on="core").join(
+        right_u.rename({"core": "right_core"}), on="right_core", suffix="_r"
     )
-    counts = rows.group_by("left_key", "right_key").len()
+    counts = rows.group_by("core", "right_core").len()
     too_many = counts.filter(pl.col("len") > options.max_pairs_per_key)
     result.skipped_keys += too_many.height
-    rows = rows.join(too_many, on=["left_key", "right_key"], how="anti")
-    rows = _unambiguous(rows.filter(_compatible()))
+    rows = rows.join(too_many, on=["core", "right_core"], how="anti")
+    rows = _not_both_matched(rows.filter(_compatible()), found)
+    rows = _unambiguous(rows, found)
     return rows.select(
         left=pl.col("row"),
         right=pl.col("row_r"),
         method=pl.lit("fuzzy"),
-        score=pl.col("score").round(3),
+        score=pl.col("score"),
         rule=pl.lit("fuzzy"),
-        evidence=pl.concat_str([pl.col("left_key"), pl.col("right_key")], separator=" ~ "),
+        evidence=pl.concat_str([pl.col("name_key"), pl.col("name_key_r")], separator=" ~ "),
         country=pl.when(pl.col("country_code") != "")
         .then(pl.col("country_code"))
         .otherwise(pl.col("country_code_r")),
+        **_parties(),
     )
 
 
-def _neighbours(left: pl.Series, right: pl.Series, options: MatchOptions) -> pl.DataFrame:
-    """Distinct (left name, right name) candidates, as positions in `left` and `right`: names
-    of the two sides that sit within
-    `window` places of each other when all names are sorted, and again when sorted by their
-    reversed spelling (a typo near the start keeps the end of the name in order)."""
-    names = pl.concat([left, right])
-    side = np.concatenate([np.zeros(len(left), np.int8), np.ones(len(right), np.int8)])
+def _one_slip_apart(
+    left_keys: pl.Series, right_keys: pl.Series, options: MatchOptions, result: MatchResult
+) -> pl.DataFrame:
+    """(core, right_core, score) of the key pairs the fuzzy tier accepts."""
+    keys = pl.concat([left_keys, right_keys])
+    # The same key on both sides gets two tiebreaks: its hash, and which side it is on.
+    side = np.arange(len(keys)) >= len(left_keys)
+    spelled = _KeyBytes(keys, (keys.hash().to_numpy() & ~np.uint64(1)) | side.astype(np.uint64))
+    lengths = keys.str.len_chars().to_numpy().astype(np.int64)
+    first, second = _neighbours(spelled, lengths, len(left_keys), options, result)
+    candidates = pl.DataFrame({"l": first, "r": second}).unique()
+    pair_keys = pl.DataFrame(
+        {"core": keys.gather(candidates["l"]), "right_core": keys.gather(candidates["r"])}
+    )
+    slips = process.cpdist(
+        pair_keys["core"].to_list(),
+        pair_keys["right_core"].to_list(),
+        scorer=OSA.distance,
+        score_cutoff=2,
+        workers=-1,
+    )
+    near = pair_keys.with_columns(slips=pl.Series(slips, dtype=pl.Int64)).filter(
+        pl.col("slips") == 1
+    )
+    # A clear margin: each name's only other name within one slip, on both sides.
+    near = near.filter((pl.len().over("core") == 1) & (pl.len().over("right_core") == 1))
+    near = near.filter(_digits(pl.col("core")) == _digits(pl.col("right_core")))
+    if near.is_empty():
+        return pl.DataFrame(
+            schema={"core": pl.String, "right_core": pl.String, "score": pl.Float64}
+        )
+    first_keys, second_keys = near["core"].to_list(), near["right_core"].to_list()
+    ratios = process.cpdist(first_keys, second_keys, scorer=fuzz.ratio, workers=-1) / 100.0
+    edits = process.cpdist(first_keys, second_keys, scorer=Levenshtein.distance, workers=-1)
+    near = near.with_columns(
+        score=pl.Series(ratios, dtype=pl.Float64).round(3),
+        edits=pl.Series(edits, dtype=pl.Int64),
+        length=pl.col("core").str.len_chars(),
+        same_length=pl.col("core").str.len_chars() == pl.col("right_core").str.len_chars(),
+    )
+    # One slip and the same length: a replaced letter (one edit) or a swap (two edits).
+    left_out_or_doubled = ~pl.col("same_length") & (pl.col("score") >= options.fuzzy_threshold)
+    swapped = (
+        pl.col("same_length")
+        & (pl.col("edits") == 2)
+        & (pl.col("length") >= options.transposition_min_length)
+    )
+    replaced = (
+        pl.col("same_length")
+        & (pl.col("edits") == 1)
+        & (pl.col("score") >= options.substitution_threshold)
+    )
+    return near.filter(left_out_or_doubled | swapped | replaced).select(
+        "core", "right_core", "score"
+    )
+
+
+def _neighbours(
+    spelled: _KeyBytes,
+    lengths: np.ndarray,
+    left_count: int,
+    options: MatchOptions,
+    result: MatchResult,
+) -> tuple[np.ndarray, np.ndarray]:
+    """(left, right) positions of the keys of the two sides (left keys first, then right keys)
+    that sit within `window` places of each other when all keys are sorted, and again when
+    sorted by their reversed spelling (a slip near the start keeps the end of the name in
+    order), and that can be one slip apart: lengths within one, character sets differing in
+    at most two characters. Not deduplicated."""
+    is_right = np.arange(len(lengths)) >= left_count
+    signatures = spelled.signatures()
     found_left: list[np.ndarray] = []
     found_right: list[np.ndarray] = []
-    for keys in (names, names.str.reverse()):
-        order = keys.arg_sort().to_numpy()
-        sorted_side = side[order]
+    for reverse in (False, True):
+        order = spelled.sort_order(reverse)
+        # Compared in sorted order, where each offset is a shifted view: no gathers.
+        side, length, signature = is_right[order], lengths[order], signatures[order]
         for offset in range(1, options.window + 1):
-            first, second = order[:-offset], order[offset:]
-            cross = sorted_side[:-offset] != sorted_side[offset:]
-            a, b = first[cross], second[cross]
-            a_is_left = side[a] == 0
-            found_left.append(np.where(a_is_left, a, b))
-            found_right.append(np.where(a_is_left, b, a))
-    if not found_left:
-        return pl.DataFrame(schema={"left_key": pl.Int64, "right_key": pl.Int64})
-    left_index = np.concatenate(found_left)
-    right_index = np.concatenate(found_right) - len(left)
-    return pl.DataFrame({"left_key": left_index, "right_key": right_index}).unique()
-
-
-def _clear_winners(scored: pl.DataFrame, options: MatchOptions) -> pl.DataFrame:
-    """Name pairs above the threshold whose score beats each side's next candidate by the
-    margin and that both sides prefer."""
-    best = []
-    for own, other in (("left_key", "right_key"), ("right_key", "left_key")):
-        top = scored.group_by(own).agg(pl.col("score").max().alias(f"best_{own}"))
-        marked = scored.join(top, on=own).with_columns(
-            is_best=pl.col("score") == pl.col(f"best_{own}")
-        )
-        winners = (
-            marked.filter("is_best")
-            .group_by(own)
-            .agg(pl.len().alias("ties"), pl.col(other).first().alias(f"pick_{own}"))
-        )
-        runners_up = (
-            marked.filter(~pl.col("is_best"))
-            .group_by(own)
-            .agg(pl.col("score").max().alias("runner_up"))
-        )
-        stats = top.join(winners, on=own).join(runners_up, on=own, how="left")
-        # Two candidates sharing the best score leave no margin at all.
-        second = (
-            pl.when(pl.col("ties") > 1)
-            .then(pl.col(f"best_{own}"))
-            .otherwise(pl.col("runner_up").fill_null(0.0))
-        )
-        best.append(stats.select(own, f"best_{own}", f"pick_{own}", second.alias(f"second_{own}")))
-    above = scored.filter(pl.col("score") >= options.fuzzy_threshold)
-    scored = above.join(best[0], on="left_key").join(best[1], on="right_key")
-    scored = scored.filter(
-        (pl.col("score") >= options.fuzzy_threshold)
-        & (pl.col("score") == pl.col("best_left_key"))
-        & (pl.col("score") == pl.col("best_right_key"))
-        & (pl.col("pick_left_key") == pl.col("right_key"))
-        & (pl.col("pick_right_key") == pl.col("left_key"))
-        & (pl.col("score") - pl.col("second_left_key") >= options.fuzzy_margin)
-        & (pl.col("score") - pl.col("second_right_key") >= options.fuzzy_margin)
-    )
-    return scored.select("left_key", "right_key", "score")
+            cross = side[:-offset] != side[offset:]
+            result.comparisons += int(np.count_nonzero(cross))
+            close = (
+                cross
+                & (np.abs(length[:-offset] - length[offset:]) <= 1)
+                & (np.bitwise_count(signature[:-offset] ^ signature[offset:]) <= 2)
+            )
+            at = np.flatnonzero(close)
+            first, second = order[at], order[at + offset]
+            first_is_left = ~is_right[first]
+            found_left.append(np.where(first_is_left, first, second))
+            found_right.append(np.where(first_is_left, second, first))
+    return np.concatenate(found_left), np.concatenate(found_right)

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from roundtable.imports.reader import TableError
 from roundtable.mapping.engine import METHODS, MatchOptions
 from roundtable.mapping.files import read_accounts
-from roundtable.mapping.overlap import map_frames, pair_frame
+from roundtable.mapping.overlap import both_sides, map_frames, pair_frame
 
 
 class Command(BaseCommand):
@@ -38,16 +38,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, left, right, out, fuzzy, **options):
         started = time.monotonic()
-        frames = []
-        for path in (left, right):
-            try:
-                frames.append(read_accounts(path))
-            except FileNotFoundError:
-                raise CommandError(f"{path}: no such file.") from None
-            except IsADirectoryError:
-                raise CommandError(f"{path}: is a directory, not a CSV file.") from None
-            except TableError as error:
-                raise CommandError(f"{path}: {error}") from None
+        frames = both_sides(self._read, left, right)
         result, left_frame, right_frame = map_frames(*frames, MatchOptions(fuzzy=fuzzy))
         pairs = pair_frame(result.pairs, left_frame, right_frame)
         if out:
@@ -66,3 +57,14 @@ class Command(BaseCommand):
             f"pairs: {result.matched:,} ({methods}); fuzzy {'on' if fuzzy else 'off'}\n"
             f"time: {elapsed:.2f} s (matching {result.seconds:.2f} s)"
         )
+
+    @staticmethod
+    def _read(path: Path):
+        try:
+            return read_accounts(path)
+        except FileNotFoundError:
+            raise CommandError(f"{path}: no such file.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path}: is a directory, not a CSV file.") from None
+        except TableError as error:
+            raise CommandError(f"{path}: {error}") from None
