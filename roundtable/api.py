@@ -9,6 +9,7 @@ from roundtable.ecosystem.api import router as ecosystem_router
 from roundtable.ecosystem.konnections_api import router as konnections_router
 from roundtable.imports.api import router as imports_router
 from roundtable.mapping.api import router as mapping_router
+from roundtable.sharing.api import router as sharing_router
 from roundtable.workspaces.api import router as workspaces_router
 
 
@@ -59,3 +60,4 @@ api.add_router("/", konnections_router)
 api.add_router("/", imports_router)
 api.add_router("/", mapping_router)
 api.add_router("/", circles_router)
+api.add_router("/", sharing_router)

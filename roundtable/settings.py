@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "roundtable.imports",
     "roundtable.mapping",
     "roundtable.circles",
+    "roundtable.sharing",
     "roundtable.web",
     "django_htmx",
     "ninja",

@@ -7,6 +7,7 @@ from roundtable.circles import urls as circles_urls
 from roundtable.ecosystem import urls as ecosystem_urls
 from roundtable.imports import urls as imports_urls
 from roundtable.mapping import urls as mapping_urls
+from roundtable.sharing import urls as sharing_urls
 from roundtable.web import urls as web_urls
 from roundtable.workspaces import urls as workspace_urls
 
@@ -18,12 +19,14 @@ workspace_patterns = [
     path("imports/", include(imports_urls.workspace_urlpatterns)),
     path("mapping/", include(mapping_urls.workspace_urlpatterns)),
     path("circles/", include(circles_urls.workspace_urlpatterns)),
+    path("overlaps/", include(sharing_urls.workspace_urlpatterns)),
 ]
 
 urlpatterns = [
     *web_urls.urlpatterns,
     *workspace_urls.urlpatterns,
     *circles_urls.urlpatterns,
+    *sharing_urls.urlpatterns,
     path("w/<slug:ws>/", include(workspace_patterns)),
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),

@@ -52,6 +52,8 @@ class Account(WorkspaceOwned):
     stage = models.CharField(max_length=100, blank=True)
     industry = models.CharField(max_length=120, blank=True)
     employees = models.PositiveIntegerField(null=True, blank=True)
+    # Never shared with anyone, by any path: left out of every overlap (roundtable.sharing).
+    private = models.BooleanField(default=False, db_default=False)
 
     objects = scoped_manager(AccountQuerySet)
 
@@ -70,6 +72,8 @@ class Account(WorkspaceOwned):
             # One owner's population (our customers, a partner's prospects …), and the rows a
             # re-import compares with (one owner).
             models.Index(fields=["workspace", "owner", "status"], name="account_ws_owner_idx"),
+            # Overlap drill-downs: the other side's records with the same normalized name.
+            models.Index(fields=["workspace", "normalized_name"], name="account_ws_name_idx"),
         ]
 
     def __str__(self) -> str:

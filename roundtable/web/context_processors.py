@@ -4,6 +4,7 @@ SECTIONS = [
     ("dashboard", "Dashboard"),
     ("partners", "Partners"),
     ("mapping", "Mapping"),
+    ("overlaps", "Overlaps"),
     ("imports", "Imports"),
     ("circles", "Circles"),
     ("leads", "Leads"),
