@@ -353,7 +353,8 @@ def _check_answerable(connection: Connection) -> None:
 
 def _lock(connection: Connection) -> Connection:
     return (
-        Connection.objects.select_for_update()
+        # Lock the connection row only: the recipient may still be empty (an outer join).
+        Connection.objects.select_for_update(of=("self",))
         .select_related("requester", "recipient")
         .get(pk=connection.pk)
     )
