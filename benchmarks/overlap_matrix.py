@@ -1,13 +1,14 @@
 """The overlap matrix of two connected workspaces of N accounts each, 3 populations each.
 
-    python -m benchmarks.overlap_matrix [--size small|large]
+    python -m benchmarks.overlap_matrix [--size small|large] [--database sqlite|postgresql]
 
 Generates two workspaces' accounts (large: 1,000,000 each; small: 50,000) with normalized keys
 as the import stores them: about 30% of the companies on both sides, 20% of records without a
 domain (matched by normalized name and compatible country), statuses customer / prospect / open
 opportunity, amounts on opportunities. They are written once into a benchmark SQLite database of
-their own (var/bench/overlap_matrix_SIZE.sqlite3, kept between runs; set DATABASE_URL to measure
-another database).
+their own (var/bench/overlap_matrix_SIZE.sqlite3, kept between runs); with `--database
+postgresql`, into the database roundtable_bench_overlaps_SIZE on the server at BENCH_POSTGRES_URL
+(default postgres://postgres@127.0.0.1:5432/postgres), also kept.
 
 - ours: `roundtable.sharing.actions.refresh_overlaps` — what the background task runs after an
   import: read both sides' keys and population flags from the database, count the 3 × 3 cells in
@@ -28,6 +29,7 @@ hashed to integers once at import.
 """
 
 import argparse
+import io
 import os
 import statistics
 import sys
@@ -77,10 +79,21 @@ def generate(rows: int) -> tuple[pl.DataFrame, pl.DataFrame]:
     return side(rows, universe, shared, rng), side(rows, universe, shared, rng)
 
 
-def setup_django(size: str) -> None:
+def setup_django(size: str, database: str) -> None:
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("DATABASE_URL", f"sqlite:///{folder / f'overlap_matrix_{size}.sqlite3'}")
+    if database == "postgresql":
+        import psycopg
+
+        admin = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+        name = f"roundtable_bench_overlaps_{size}"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            if not found:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = admin.rsplit("/", 1)[0] + f"/{name}"
+    else:
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder / f'overlap_matrix_{size}.sqlite3'}"
     os.environ["DJANGO_SETTINGS_MODULE"] = "roundtable.settings"
     import django
 
@@ -157,12 +170,20 @@ def _insert(connection, workspace, owner, frame: pl.DataFrame, now) -> None:
     columns = ", ".join(rows.columns)
     marks = ", ".join(["%s"] * len(rows.columns))
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            data = io.BytesIO()
+            rows.write_csv(data, include_header=False)
+            with cursor.cursor.copy(
+                f"COPY {table} ({columns}) FROM STDIN WITH (FORMAT csv)"
+            ) as copy:
+                copy.write(data.getvalue())
+            rows = rows.clear()
         for start in range(0, rows.height, 100_000):
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (fixed names)
                 rows.slice(start, 100_000).rows(),
             )
-    print(f"stored {rows.height:,} accounts in {time.perf_counter() - started:.1f} s",
+    print(f"stored {frame.height:,} accounts in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)  # fmt: skip
 
 
@@ -242,13 +263,14 @@ def median_time(work) -> tuple[float, object]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--size", choices=sorted(SIZES), default="large")
+    parser.add_argument("--database", choices=["sqlite", "postgresql"], default="sqlite")
     args = parser.parse_args()
     rows = SIZES[args.size]
     started = time.perf_counter()
     left, right = generate(rows)
     print(f"generated 2 × {rows:,} accounts in {time.perf_counter() - started:.1f} s",
           file=sys.stderr)  # fmt: skip
-    setup_django(args.size)
+    setup_django(args.size, args.database)
     sides = workspaces((left, right))
     from django.db import connection
 
