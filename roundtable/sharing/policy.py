@@ -138,8 +138,8 @@ def counterpart(viewer, uuid) -> Counterpart:
 
 
 def counterparts(viewer) -> list[Counterpart]:
-    """Everyone the viewer has a matrix with: partners whose accounts it holds, then connected
-    workspaces."""
+    """Everyone the viewer has a matrix with: connected workspaces, then partners whose accounts
+    it holds."""
     with scope(workspace=viewer):
         partners = list(
             Organization.objects.filter(is_us=False)
@@ -149,8 +149,8 @@ def counterparts(viewer) -> list[Counterpart]:
     connections = list(
         Connection.objects.involving(viewer).accepted().select_related("requester", "recipient")
     )
-    return [_partner_counterpart(viewer, p) for p in partners] + [
-        _connection_counterpart(viewer, c) for c in connections
+    return [_connection_counterpart(viewer, c) for c in connections] + [
+        _partner_counterpart(viewer, p) for p in partners
     ]
 
 

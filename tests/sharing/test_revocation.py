@@ -49,7 +49,7 @@ def test_after_revocation_every_previously_reachable_url_is_refused(cast, revoke
     assert len(pages) > 4, "the setup should open some cells"
     assert all(web.get(url).status_code == 200 for url in pages)
     assert all(api.get(url).status_code == 200 for url in calls)
-    assert api.get("/api/v1/overlaps").json()[-1]["kind"] == "connection"
+    assert any(c["kind"] == "connection" for c in api.get("/api/v1/overlaps").json())
 
     if revoker == "acme":
         web.post(f"/w/acme/overlaps/connections/{connection.uuid}/revoke")
