@@ -235,3 +235,25 @@ def test_minimum_count_is_set_per_workspace(cast):
     assert api.put("/api/v1/overlaps/settings", {"min_count": 5},
                    content_type="application/json").json() == {"min_count": 5}  # fmt: skip
     assert actions.min_count_of(cast.globex) == 3
+
+
+def test_a_connection_between_two_other_workspaces_is_out_of_reach(cast, accounts):
+    from tests.sharing.factories import make_workspace
+
+    initech, owner = make_workspace("Initech", "initech.example", "boss@initech.example")
+    connection = connect(cast.globex, cast.charlie, initech, owner)
+    web, api = client_for(cast.alice), api_client(cast.alice, cast.acme)
+    uuid = connection.uuid
+
+    pages = [f"/w/acme/overlaps/connections/{uuid}/", f"/w/acme/overlaps/with/{uuid}/",
+             f"/w/acme/overlaps/with/{uuid}/export.csv"]  # fmt: skip
+    posts = [f"/w/acme/overlaps/connections/{uuid}/{a}" for a in ("accept", "revoke", "sharing")]
+    calls = [f"/api/v1/connections/{uuid}", f"/api/v1/overlaps/{uuid}",
+             f"/api/v1/connections/{uuid}/sharing"]  # fmt: skip
+
+    assert {web.get(url).status_code for url in pages} == {404}
+    assert {web.post(url).status_code for url in posts} == {404}
+    assert {api.get(url).status_code for url in calls} == {404}
+    assert api.post(f"/api/v1/connections/{uuid}/revoke").status_code == 404
+    connection.refresh_from_db()
+    assert connection.status == "accepted"
