@@ -27,6 +27,7 @@ from django_scopes import scope
 
 from roundtable.core.domains import registrable_domain
 from roundtable.core.names import normalize_company_name
+from roundtable.core.signals import accounts_changed
 from roundtable.imports.kinds import Counts, ImportKind, RowError, register
 from roundtable.mapping.fields import ACCOUNT_FIELDS, FIELD_NAMES
 from roundtable.mapping.models import Account, AccountStatus
@@ -286,6 +287,7 @@ def import_accounts(
                 counts.removed += (
                     Account.objects.filter(id__in=ids).delete()[1].get(Account._meta.label, 0)
                 )
+    accounts_changed.send(sender=Account, workspace=workspace, owner=owner)
     return counts
 
 
