@@ -295,6 +295,16 @@ _INSERT_COLUMNS = ("uuid", "created_at", "updated_at", "workspace_id", "owner_id
                    "import_key", *STORED_FIELDS)  # fmt: skip
 
 
+def _defaults() -> dict[str, object]:
+    """Columns the import does not set, with the model's default (a new account is, say, not
+    private): raw bulk inserts skip Django's defaults, and a NOT NULL column would refuse them."""
+    return {
+        field.column: field.get_default()
+        for field in Account._meta.concrete_fields
+        if field.column not in _INSERT_COLUMNS and field.has_default() and not field.primary_key
+    }
+
+
 def _insert(workspace, owner, source: str, batch: pl.DataFrame, now) -> None:
     table = Account._meta.db_table
     timestamp = (
@@ -309,8 +319,11 @@ def _insert(workspace, owner, source: str, batch: pl.DataFrame, now) -> None:
         workspace_id=pl.lit(workspace.pk),
         owner_id=pl.lit(owner.pk),
         source=pl.lit(source),
-    ).select(_INSERT_COLUMNS)
-    columns = ", ".join(_INSERT_COLUMNS)
+        **{column: pl.lit(value) for column, value in _defaults().items()},
+    )
+    names = [*_INSERT_COLUMNS, *_defaults()]
+    frame = frame.select(names)
+    columns = ", ".join(names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             data = io.BytesIO()
@@ -319,7 +332,7 @@ def _insert(workspace, owner, source: str, batch: pl.DataFrame, now) -> None:
             with cursor.cursor.copy(copy_sql) as copy:
                 copy.write(data.getvalue())
         else:
-            marks = ", ".join(["%s"] * len(_INSERT_COLUMNS))
+            marks = ", ".join(["%s"] * len(names))
             cursor.executemany(
                 f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608 (fixed names)
                 frame.rows(),

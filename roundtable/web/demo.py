@@ -6,6 +6,7 @@ from django_scopes import scopes_disabled
 from roundtable.circles import demo as circles_demo
 from roundtable.ecosystem import demo as ecosystem_demo
 from roundtable.ecosystem.actions import ensure_our_organization
+from roundtable.mapping import demo as mapping_demo
 from roundtable.sharing import demo as sharing_demo
 from roundtable.workspaces import demo as workspaces_demo
 
@@ -17,7 +18,7 @@ def load_demo(password: str):
         ensure_our_organization(workspace)
         ecosystem_demo.load_ecosystem(workspace)
         circles_demo.load_circles(workspace, password=password)
-        # After the accounts (mapping_demo.load_accounts, when present): Brightwave Commerce's
-        # own workspace, connected with ours.
+        mapping_demo.load_accounts(workspace)
+        # After the accounts: Brightwave Commerce's own workspace, connected with ours.
         sharing_demo.load_sharing(workspace, password)
     return workspace
