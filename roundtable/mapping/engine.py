@@ -23,6 +23,14 @@ A cascade, strongest evidence first; each pair carries its `method` and `score`:
    signature and the lengths discard pairs that cannot be one slip apart before any string
    comparison.
 
+   Then (score 0.9, lower confidence still) a whole name that is how exactly one longer name
+   begins, word for word, one or two words short of it ('Zoom Video' / 'Zoom Video
+   Communications', 'Samsung' / 'Samsung Electronics'), between two records nothing has
+   matched: not where another name on the long side begins so or is that name, nor where the
+   short record's own side has a longer name beginning so ('Apple' beside 'Apple Bank'), nor
+   where the long record's domain spells the extra words (applebank.com), nor where the numbers
+   differ; the country and domain guards of the name tier hold.
+
 Guards at every tier: a record that reaches two different companies on the other side (two
 domains, or two countries) is not matched, whichever tier found it; a key that would pair more
 than `max_pairs_per_key` records (a placeholder such as 'n/a', or a million rows of one name) is
@@ -67,6 +75,11 @@ class MatchOptions:
     # Shorter names are too easy to confuse by one letter.
     fuzzy_min_length: int = 5
     window: int = 5
+    # A short name that is how exactly one longer name begins ('Zoom Video' / 'Zoom Video
+    # Communications'): the short name this long at least, the long one at most this many
+    # words longer.
+    prefix_min_length: int = 4
+    prefix_max_extra_words: int = 2
     max_pairs_per_key: int = 1000
     max_domain_families: int = 2
 
@@ -102,7 +115,7 @@ PAIR_SCHEMA = {
     "right": pl.UInt64,
     "method": pl.String,
     "score": pl.Float64,
-    # Which rule decided (domain, name, core, label, fuzzy) and on what: for the explanation.
+    # Which rule decided (domain, name, core, label, fuzzy, prefix) and on what (the explanation).
     "rule": pl.String,
     "evidence": pl.String,
     "country": pl.String,
@@ -196,6 +209,8 @@ def match_accounts(
         found.add(_swap(flipped))
     if options.fuzzy:
         found.add(_fuzzy_pairs(left, right, options, result, found))
+        found.add(_prefix_pairs(left, right, options, result, found))
+        found.add(_swap(_prefix_pairs(right, left, options, result, found, swap=True)))
     pairs = found.pairs().select(PAIR_SCHEMA.keys()).sort("left", "right")
     result.pairs = pairs
     result.by_method = {m: pairs.filter(pl.col("method") == m).height for m in METHODS}
@@ -484,6 +499,101 @@ def _fuzzy_pairs(
         .then(pl.col("country_code"))
         .otherwise(pl.col("country_code_r")),
         **_parties(),
+    )
+
+
+def _word_prefixes(side: pl.DataFrame, keys: pl.Series, options: MatchOptions) -> pl.DataFrame:
+    """(squashed, prefix) for every distinct name of `side` and every proper prefix of its
+    whole words that is one of `keys` ('zoomvideo' of 'zoom video communications'), at most
+    `prefix_max_extra_words` words short of the whole name."""
+    wanted = keys.implode()
+    named = (
+        side.select("name_key", "squashed")
+        .unique("name_key")
+        .select("squashed", words=pl.col("name_key").str.split(" "))
+        .filter(pl.col("words").list.len() > 1)
+    )
+    frames = []
+    for taken in range(1, int(named["words"].list.len().max() or 1)):
+        extra = pl.col("words").list.len() - taken
+        frames.append(
+            named.filter(extra >= 1, extra <= options.prefix_max_extra_words)
+            .select("squashed", prefix=pl.col("words").list.slice(0, taken).list.join(""))
+            .filter(pl.col("prefix").is_in(wanted))
+        )
+    if not frames:
+        return pl.DataFrame(schema={"squashed": pl.String, "prefix": pl.String})
+    return pl.concat(frames).unique()
+
+
+def _prefix_pairs(
+    short: pl.DataFrame,
+    long: pl.DataFrame,
+    options: MatchOptions,
+    result: MatchResult,
+    found: _Found,
+    *,
+    swap: bool = False,
+) -> pl.DataFrame:
+    """Pairs of two records nothing has matched yet where the short record's whole name is how
+    the long record's name begins, word for word ('Samsung' / 'Samsung Electronics'). Only
+    where that says one company: no other name on the long side begins so or is that name, the
+    short side has no longer name beginning so itself ('Apple' next to 'Apple Bank'), the
+    numbers agree ('Studio' / 'Studio 45 Design'), the long record's domain does not spell its
+    extra words (applebank.com for 'Apple Bank'), and the guards of the name tier hold. With
+    `swap`, `short` is the right side."""
+    own, other = ("right", "left") if swap else ("left", "right")
+    columns = ["row", "name_key", "squashed", "label", "country_code"]
+    short_u = short.filter(
+        ~pl.col("row").is_in(found.rows(own).implode()),
+        _not_placeholder("squashed"),
+        pl.col("squashed").str.len_chars() >= options.prefix_min_length,
+    ).select(columns)
+    if short_u.is_empty():
+        return _empty_pairs()
+    keys = short_u["squashed"].unique()
+    opened = _word_prefixes(long, keys, options)
+    whole = long.filter(pl.col("squashed").is_in(keys.implode())).select(
+        "squashed", prefix="squashed"
+    )
+    names_per_prefix = pl.concat([opened, whole]).group_by("prefix")
+    one_name = names_per_prefix.agg(pl.col("squashed").n_unique().alias("names")).filter(
+        pl.col("names") == 1
+    )
+    own_openers = _word_prefixes(short, keys, options)["prefix"].unique().implode()
+    long_u = long.filter(~pl.col("row").is_in(found.rows(other).implode())).select(columns)
+    candidates = (
+        opened.join(one_name.select("prefix"), on="prefix")
+        .filter(~pl.col("prefix").is_in(own_openers))
+        .join(long_u, on="squashed")
+        .rename({"squashed": "squashed_r"})
+    )
+    pairs = short_u.join(candidates, left_on="squashed", right_on="prefix", suffix="_r")
+    spells_more = (
+        (pl.col("label_r") != "")
+        & pl.col("label_r").str.starts_with(pl.col("squashed"))
+        & (pl.col("label_r").str.len_chars() > pl.col("squashed").str.len_chars())
+    )
+    pairs = pairs.filter(
+        _compatible(),
+        ~spells_more,
+        _digits(pl.col("squashed")) == _digits(pl.col("squashed_r")),
+    )
+    counts = pairs.group_by("squashed").len()
+    too_many = counts.filter(pl.col("len") > options.max_pairs_per_key)
+    result.skipped_keys += too_many.height
+    pairs = _unambiguous(pairs.join(too_many, on="squashed", how="anti"), found, swap=swap)
+    return pairs.select(
+        left=pl.col("row"),
+        right=pl.col("row_r"),
+        method=pl.lit("fuzzy"),
+        score=pl.lit(0.9),
+        rule=pl.lit("prefix"),
+        evidence=pl.concat_str([pl.col("name_key"), pl.col("name_key_r")], separator=" ~ "),
+        country=pl.when(pl.col("country_code") != "")
+        .then(pl.col("country_code"))
+        .otherwise(pl.col("country_code_r")),
+        **_parties(swap),
     )
 
 

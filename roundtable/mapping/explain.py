@@ -16,6 +16,11 @@ def explain(rule: str, evidence: str, country: str, score: float) -> str:
     if rule == "fuzzy":
         left, _, right = evidence.partition(" ~ ")
         return f"similar names {score:.2f}: '{left}' / '{right}'{where}"
+    if rule == "prefix":
+        short, _, long = evidence.partition(" ~ ")
+        if len(short) > len(long):
+            short, long = long, short
+        return f"'{long}' begins with the whole name '{short}', and no other name does{where}"
     if rule == "confirmed":
         return "confirmed by a teammate"
     return rule
