@@ -17,7 +17,7 @@ from roundtable.sharing.models import Connection, Share
 from roundtable.sharing.schemas import (
     ConnectionIn,
     ConnectionOut,
-    CounterpartOut,
+    HeadlineOut,
     LinkIn,
     LinkOut,
     MatrixOut,
@@ -132,13 +132,23 @@ def put_settings(request, payload: SettingsIn):
                                                user=request.user)}  # fmt: skip
 
 
-@router.get("/overlaps", response={200: list[CounterpartOut], **LIST_ERRORS})
+@router.get("/overlaps", response={200: list[HeadlineOut], **LIST_ERRORS})
 def list_counterparts(request):
-    """Everyone we have a matrix with: partners whose accounts we hold, connected workspaces."""
+    """Everyone we have a matrix with (partners whose accounts we hold, connected workspaces)
+    and its headline figures, each as its matrix may show it: a count, "fewer than N", "…"
+    while counting, or "not shared"."""
     require_team(request)
     return [
-        {"uuid": cp.uuid, "name": cp.label, "kind": cp.kind}
-        for cp in policy.counterparts(request.workspace)
+        {
+            "uuid": h.counterpart.uuid,
+            "name": h.counterpart.label,
+            "kind": h.counterpart.kind,
+            "customers_in_common": h.customers_text,
+            "deals_with_their_customers": h.deals_text,
+            "potential_revenue": h.potential_revenue,
+            "computed_at": h.computed_at,
+        }
+        for h in policy.headlines(request.workspace)
     ]
 
 

@@ -154,6 +154,85 @@ def counterparts(viewer) -> list[Counterpart]:
     ]
 
 
+@dataclass
+class Headline:
+    """A counterpart's matrix in one line of the overview: our customers that are their
+    customers, our open deals with their customers and what those deals are worth, each as
+    the matrix itself may show it ("…" while counting, "not shared" where hidden)."""
+
+    counterpart: Counterpart
+    customers: Cell | None
+    deals: Cell | None
+    potential_revenue: Decimal | None
+    computed_at: object = None
+
+    @property
+    def customers_text(self) -> str:
+        return self.customers.text if self.customers else "not shared"
+
+    @property
+    def deals_text(self) -> str:
+        return self.deals.text if self.deals else "not shared"
+
+
+def _standard(populations, status: str):
+    return next((p for p in populations if p.kind == "standard" and p.status == status), None)
+
+
+def headlines(viewer, cps: list[Counterpart] | None = None) -> list[Headline]:
+    """Every counterpart's headline figures. Partners whose accounts we uploaded are read in
+    two queries for all of them; a connected workspace goes through `matrix`, so its sharing
+    rules and minimum count apply exactly as on its matrix page."""
+    cps = counterparts(viewer) if cps is None else cps
+    rows = actions.our_populations(viewer)
+    our_customers = _standard(rows, AccountStatus.CUSTOMER)
+    our_deals = _standard(rows, AccountStatus.OPPORTUNITY)
+    partners = [cp for cp in cps if not cp.is_connection]
+    with scope(workspace=viewer):
+        theirs = {
+            p.owner_id: p
+            for p in Population.objects.filter(
+                owner__in=[cp.owner for cp in partners],
+                kind=Population.Kind.STANDARD,
+                status=AccountStatus.CUSTOMER,
+            )
+        }
+    for cp in partners:
+        if cp.owner.pk not in theirs:
+            theirs[cp.owner.pk] = _standard(
+                actions.ensure_standard_populations(viewer, cp.owner), AccountStatus.CUSTOMER
+            )
+    with scope(workspace=viewer):
+        stored = {
+            (c.population_id, c.other_id): c
+            for c in OverlapCell.objects.filter(
+                population__in=[our_customers, our_deals], other__in=list(theirs.values())
+            )
+        }
+    result = []
+    for cp in cps:
+        if cp.is_connection:
+            m = matrix(viewer, cp, schedule=False)
+            column = next(
+                (c for c in m.columns if _standard([c.population], AccountStatus.CUSTOMER)), None
+            )
+            customers = m.cell(our_customers, column) if column else None
+            deals = m.cell(our_deals, column) if column else None
+            result.append(Headline(cp, customers, deals, m.potential_revenue, m.computed_at))
+            continue
+        column = Column(theirs[cp.owner.pk], Level.RECORDS, list(SHAREABLE_FIELDS))
+        cells = {
+            ours: stored.get((ours.pk, column.population.pk)) for ours in (our_customers, our_deals)
+        }
+        customers = _cell(cp, our_customers, column, cells[our_customers], None)
+        deals = _cell(cp, our_deals, column, cells[our_deals], None)
+        found = [c for c in cells.values() if c is not None]
+        revenue = cells[our_deals].amount if cells[our_deals] is not None else None
+        computed = min(c.computed_at for c in found) if found else None
+        result.append(Headline(cp, customers, deals, revenue, computed))
+    return result
+
+
 # --- What the other side shows -------------------------------------------------------------------
 
 

@@ -45,6 +45,15 @@ class CounterpartOut(Schema):
     kind: str = Field(description="partner (accounts we uploaded) or connection")
 
 
+class HeadlineOut(CounterpartOut):
+    """A counterpart with its headline figures, each as its matrix may show it."""
+
+    customers_in_common: str = Field(description="our customers that are their customers")
+    deals_with_their_customers: str = Field(description="our open deals with their customers")
+    potential_revenue: float | None = Field(description="what those deals are worth")
+    computed_at: datetime | None
+
+
 class PopulationRef(Schema):
     uuid: UUID
     name: str

@@ -38,10 +38,24 @@ def _int(value, default: int = 0) -> int:
         return default
 
 
+# The overview's orderings: biggest first, figures that may not be shown last.
+HEADLINE_SORTS = {
+    "customers": lambda h: -(h.customers.count or 0) if h.customers else 1,
+    "deals": lambda h: -(h.deals.count or 0) if h.deals else 1,
+    "revenue": lambda h: -(h.potential_revenue or 0) if h.potential_revenue is not None else 1,
+}
+
+
 def overview(request):
-    """Everyone we have a matrix with, and where to change what we share."""
+    """Everyone we have a matrix with and its headline figures (sortable: the partner with the
+    most potential revenue first), and where to change what we share."""
+    headlines = policy.headlines(request.workspace)
+    sort = request.GET.get("sort", "")
+    if sort in HEADLINE_SORTS:
+        headlines.sort(key=HEADLINE_SORTS[sort])
     context = {
-        "counterparts": policy.counterparts(request.workspace),
+        "headlines": headlines,
+        "sort": sort if sort in HEADLINE_SORTS else "",
         "populations": actions.our_populations(request.workspace),
         "pending": Connection.objects.involving(request.workspace)
         .filter(status=ConnectionStatus.PENDING, recipient=request.workspace)

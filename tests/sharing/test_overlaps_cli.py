@@ -23,6 +23,9 @@ def test_list_matrix_and_refresh(cast, capsys):
 
     assert "Partner Agency" in listed
     assert str(partner.uuid) in listed
+    assert "customers in common" in listed.splitlines()[0]
+    partner_line = next(line for line in listed.splitlines() if "Partner Agency" in line)
+    assert partner_line.split()[-4:-1] == ["1", "1", "5,000"]
     assert matrix.splitlines()[0] == "our population,Customers,Prospects,Open opportunities"
     assert matrix.splitlines()[1] == "Customers,1,0,0"
     assert "Partner Agency: 18 cells" in capsys.readouterr().err

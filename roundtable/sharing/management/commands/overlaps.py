@@ -32,8 +32,20 @@ class Command(BaseCommand):
             getattr(self, f"_{options['action']}")(workspace, options)
 
     def _list(self, workspace, options):
-        rows = [[cp.label, cp.kind, str(cp.uuid)] for cp in policy.counterparts(workspace)]
-        write_table(self.stdout, ["with", "kind", "uuid"], rows)
+        rows = [
+            [
+                h.counterpart.label,
+                h.counterpart.kind,
+                h.customers_text,
+                h.deals_text,
+                f"{h.potential_revenue:,.0f}" if h.potential_revenue is not None else "",
+                str(h.counterpart.uuid),
+            ]
+            for h in policy.headlines(workspace)
+        ]
+        # The uuid goes last: the table cuts long cells except the last, and scripts copy it.
+        header = ["with", "kind", "customers in common", "open deals", "potential revenue", "uuid"]
+        write_table(self.stdout, header, rows)
 
     def _counterpart(self, workspace, text):
         try:
