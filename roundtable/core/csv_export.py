@@ -18,8 +18,10 @@ ESCAPE = "'"
 
 
 def escape_cell(value) -> str:
-    """The cell as text, with a leading quote if a spreadsheet could take it for a formula."""
-    text = "" if value is None else str(value)
+    """The cell as text, with a leading quote if a spreadsheet could take it for a formula.
+    NUL characters are dropped: no spreadsheet or database keeps them, and a file holding one
+    reads as binary (our own importer refuses it)."""
+    text = "" if value is None else str(value).replace("\0", "")
     if text.startswith(FORMULA_TRIGGERS):
         return ESCAPE + text
     return text
@@ -42,11 +44,24 @@ class _LineBuffer:
 def csv_lines(
     header: list[str], rows: Iterable[Iterable], *, lineterminator: str = "\r\n"
 ) -> Iterator[str]:
-    """The header line, then one escaped line per row, as they are produced."""
-    writer = csv.writer(_LineBuffer(), lineterminator=lineterminator)
+    """The header line, then one escaped line per row, as they are produced. A cell holding a
+    line break of either kind is quoted whatever the line terminator (csv quotes only the
+    characters of its own terminator, so a lone CR would split the record in a reader)."""
+    writer = csv.writer(_LineBuffer(), lineterminator=lineterminator, quoting=csv.QUOTE_MINIMAL)
+    breaks = ("\r", "\n")
     yield writer.writerow(header)
     for row in rows:
-        yield writer.writerow([escape_cell(cell) for cell in row])
+        cells = [escape_cell(cell) for cell in row]
+        if any(b in c for c in cells for b in breaks):
+            yield _with_breaks_quoted(cells, lineterminator)
+        else:
+            yield writer.writerow(cells)
+
+
+def _with_breaks_quoted(cells: list[str], lineterminator: str) -> str:
+    """A row where some cell holds a line break: every cell quoted, as RFC 4180 writes it."""
+    quoted = ('"' + c.replace('"', '""') + '"' for c in cells)
+    return ",".join(quoted) + lineterminator
 
 
 def write_csv(

@@ -62,7 +62,11 @@ class Command(BaseCommand):
                 raise CommandError(f"--filter {field}: {message}")
             header, rows = export(form)
             if out:
-                with open(out, "w", encoding="utf-8", newline="") as stream:
+                try:
+                    stream = open(out, "w", encoding="utf-8", newline="")  # noqa: SIM115
+                except OSError as error:
+                    raise CommandError(f"{out}: cannot write ({error.strerror}).") from None
+                with stream:
                     count = write_csv(stream, header, rows)
             else:
                 try:
