@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer
 
 from roundtable.circles.api import router as circles_router
@@ -47,6 +48,14 @@ def validation_detail(error: ValidationError) -> list[dict]:
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc):
     return api.create_response(request, {"detail": validation_detail(exc)}, status=422)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request, exc):
+    # RFC 6750: a 401 names the scheme the client should use.
+    response = api.create_response(request, {"detail": "Unauthorized"}, status=401)
+    response["WWW-Authenticate"] = 'Bearer realm="roundtable"'
+    return response
 
 
 @api.exception_handler(PermissionDenied)

@@ -33,3 +33,6 @@ urlpatterns = [
     path("api/docs", openapi_view, {"api": api}, name="api_docs"),
     path("admin/", admin.site.urls),
 ]
+
+# Unknown paths under /api/ answer in the API's JSON error format, like every API error.
+handler404 = "roundtable.web.views.not_found"

@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
 from django_tasks_db.models import DBTaskResult
 
 from roundtable.workspaces.middleware import guest_allowed
@@ -78,3 +79,10 @@ def healthz(request):
         {"status": "ok" if healthy else "unhealthy", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+def not_found(request, exception=None):
+    """404 in the API's own format under /api/ (scripts parse `detail`), the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found: no such API route."}, status=404)
+    return page_not_found(request, exception)

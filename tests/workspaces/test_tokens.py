@@ -79,6 +79,14 @@ def test_missing_or_invalid_credentials_get_401(cast, header):
     response = client.get("/api/v1/me")
     assert response.status_code == 401
     assert response.json() == {"detail": "Unauthorized"}
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_an_unknown_api_route_answers_404_in_the_api_format(cast):
+    response = api_client(cast.alice, cast.acme).get("/api/v1/no-such-route")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not Found: no such API route."}
 
 
 def test_api_validation_errors_name_the_field(cast):
