@@ -44,10 +44,19 @@ def test_production_settings_pass_the_deploy_check(tmp_path):
             "DEBUG": "0",
             "SECRET_KEY": secrets.token_urlsafe(50),
             "ALLOWED_HOSTS": "roundtable.example",
+            "SITE_URL": "https://roundtable.example",
         },
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deploy_check_warns_when_emailed_links_would_point_at_a_local_address(tmp_path):
+    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50),
+           "ALLOWED_HOSTS": "roundtable.example", "SITE_URL": "http://127.0.0.1:8000"}  # fmt: skip
+    result = run_cli("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, env=env)
+    assert result.returncode != 0
+    assert "roundtable.W001" in result.stderr
 
 
 def test_production_refuses_to_start_without_a_secret_key(tmp_path):
