@@ -28,8 +28,7 @@ class Account(WorkspaceOwned):
     partner's), with its name, website and country as imported and normalized for matching."""
 
     # No single-column indexes on the two foreign keys: the indexes below lead with them, and a
-    # million-row import pays for every index it maintains (measured on PostgreSQL: the two
-    # FK indexes cost a fifth of the insert time).
+    # million-row import pays for every index it maintains.
     workspace = models.ForeignKey("workspaces.Workspace", on_delete=models.CASCADE, db_index=False)
     owner = models.ForeignKey(
         "ecosystem.Organization",
@@ -73,15 +72,17 @@ class Account(WorkspaceOwned):
                 violation_error_message="An account needs a name or a website.",
             ),
         ]
+        # Only the indexes a query reads: matching and overlaps read whole populations in bulk
+        # (by owner and status) and compare keys in memory, and drill-downs fetch by id, so
+        # domain and name indexes would serve nothing while costing every imported row.
         indexes = [
-            # Matching and overlap by domain within a workspace.
-            models.Index(fields=["workspace", "domain"], name="account_ws_domain_idx"),
             # One owner's population (our customers, a partner's prospects …), the rows a
             # re-import compares with (one owner), and the cascade when an owner is deleted.
             # An owner belongs to one workspace, so the workspace need not lead.
             models.Index(fields=["owner", "status"], name="account_owner_status_idx"),
-            # Overlap drill-downs: the other side's records with the same normalized name.
-            models.Index(fields=["workspace", "normalized_name"], name="account_ws_name_idx"),
+            # A workspace's accounts and its private ones (counts on the mapping and private
+            # accounts pages), and the cascade when a workspace is deleted.
+            models.Index(fields=["workspace", "private"], name="account_ws_private_idx"),
         ]
 
     def __str__(self) -> str:
