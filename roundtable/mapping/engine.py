@@ -209,8 +209,10 @@ def match_accounts(
         found.add(_swap(flipped))
     if options.fuzzy:
         found.add(_fuzzy_pairs(left, right, options, result, found))
-        found.add(_prefix_pairs(left, right, options, result, found))
-        found.add(_swap(_prefix_pairs(right, left, options, result, found, swap=True)))
+        prefixes = _word_prefixes(left, options), _word_prefixes(right, options)
+        found.add(_prefix_pairs(left, right, prefixes, options, result, found))
+        flipped = _prefix_pairs(right, left, prefixes[::-1], options, result, found, swap=True)
+        found.add(_swap(flipped))
     pairs = found.pairs().select(PAIR_SCHEMA.keys()).sort("left", "right")
     result.pairs = pairs
     result.by_method = {m: pairs.filter(pl.col("method") == m).height for m in METHODS}
@@ -502,11 +504,11 @@ def _fuzzy_pairs(
     )
 
 
-def _word_prefixes(side: pl.DataFrame, keys: pl.Series, options: MatchOptions) -> pl.DataFrame:
+def _word_prefixes(side: pl.DataFrame, options: MatchOptions) -> pl.DataFrame:
     """(squashed, prefix) for every distinct name of `side` and every proper prefix of its
-    whole words that is one of `keys` ('zoomvideo' of 'zoom video communications'), at most
-    `prefix_max_extra_words` words short of the whole name."""
-    wanted = keys.implode()
+    whole words ('zoomvideo' of 'zoom video communications'), at most
+    `prefix_max_extra_words` words short of the whole name. Computed once per side: both
+    directions of the prefix rule read it."""
     named = (
         side.select("name_key", "squashed")
         .unique("name_key")
@@ -517,9 +519,9 @@ def _word_prefixes(side: pl.DataFrame, keys: pl.Series, options: MatchOptions) -
     for taken in range(1, int(named["words"].list.len().max() or 1)):
         extra = pl.col("words").list.len() - taken
         frames.append(
-            named.filter(extra >= 1, extra <= options.prefix_max_extra_words)
-            .select("squashed", prefix=pl.col("words").list.slice(0, taken).list.join(""))
-            .filter(pl.col("prefix").is_in(wanted))
+            named.filter(extra >= 1, extra <= options.prefix_max_extra_words).select(
+                "squashed", prefix=pl.col("words").list.slice(0, taken).list.join("")
+            )
         )
     if not frames:
         return pl.DataFrame(schema={"squashed": pl.String, "prefix": pl.String})
@@ -529,6 +531,7 @@ def _word_prefixes(side: pl.DataFrame, keys: pl.Series, options: MatchOptions) -
 def _prefix_pairs(
     short: pl.DataFrame,
     long: pl.DataFrame,
+    prefixes: tuple[pl.DataFrame, pl.DataFrame],
     options: MatchOptions,
     result: MatchResult,
     found: _Found,
@@ -541,7 +544,7 @@ def _prefix_pairs(
     short side has no longer name beginning so itself ('Apple' next to 'Apple Bank'), the
     numbers agree ('Studio' / 'Studio 45 Design'), the long record's domain does not spell its
     extra words (applebank.com for 'Apple Bank'), and the guards of the name tier hold. With
-    `swap`, `short` is the right side."""
+    `swap`, `short` is the right side. `prefixes`: the word prefixes of short and long."""
     own, other = ("right", "left") if swap else ("left", "right")
     columns = ["row", "name_key", "squashed", "label", "country_code"]
     short_u = short.filter(
@@ -552,7 +555,8 @@ def _prefix_pairs(
     if short_u.is_empty():
         return _empty_pairs()
     keys = short_u["squashed"].unique()
-    opened = _word_prefixes(long, keys, options)
+    wanted = pl.col("prefix").is_in(keys.implode())
+    opened = prefixes[1].filter(wanted)
     whole = long.filter(pl.col("squashed").is_in(keys.implode())).select(
         "squashed", prefix="squashed"
     )
@@ -560,7 +564,7 @@ def _prefix_pairs(
     one_name = names_per_prefix.agg(pl.col("squashed").n_unique().alias("names")).filter(
         pl.col("names") == 1
     )
-    own_openers = _word_prefixes(short, keys, options)["prefix"].unique().implode()
+    own_openers = prefixes[0].filter(wanted)["prefix"].unique().implode()
     long_u = long.filter(~pl.col("row").is_in(found.rows(other).implode())).select(columns)
     candidates = (
         opened.join(one_name.select("prefix"), on="prefix")
