@@ -122,7 +122,7 @@ PAIR_SCHEMA = {
 }
 _SIDE_COLUMNS = ["row", "name_key", "squashed", "core", "domain", "label", "country_code"]
 # The keys compared by equality, each with its 64-bit hash column.
-_HASHED = ("squashed", "core", "domain", "label")
+_HASHED = ("squashed", "core", "joined", "domain", "label")
 _EMPTY_HASH = pl.Series([""]).hash().item()
 # What the guards need to know of the two records of every pair found.
 _PARTIES = {"left_label": pl.String, "left_country": pl.String,
@@ -134,15 +134,24 @@ def _empty_pairs() -> pl.DataFrame:
 
 
 def _side(frame: pl.DataFrame) -> pl.DataFrame:
-    return frame.select(_SIDE_COLUMNS).with_columns(
-        pl.col("row").cast(pl.UInt64), *(pl.col(k).hash().alias(f"h_{k}") for k in _HASHED)
+    # `joined`: the name without its 'and' words, as domains spell '&' names ('AT&T' / att.com,
+    # 'P&G' / pg.com); read only by the rule that compares names with the other's domain.
+    joined = (
+        pl.col("name_key")
+        .str.replace_all(" and ", " ", literal=True)
+        .str.replace_all(" ", "", literal=True)
+    )
+    return (
+        frame.select(_SIDE_COLUMNS)
+        .with_columns(pl.col("row").cast(pl.UInt64), joined=joined)
+        .with_columns(*(pl.col(k).hash().alias(f"h_{k}") for k in _HASHED))
     )
 
 
 def _name_candidates(side: pl.DataFrame, other: pl.DataFrame) -> pl.DataFrame:
     """The records whose name, core name or domain label the other side has among its names,
     core names and labels: the only ones any name rule can pair (a small share of most sets)."""
-    names = ["h_squashed", "h_core", "h_label"]
+    names = ["h_squashed", "h_core", "h_joined", "h_label"]
     known = pl.concat([other[h] for h in names]).unique()
     known = known.filter(known != _EMPTY_HASH).implode()
     return side.filter(pl.any_horizontal(pl.col(h).is_in(known) for h in names))
@@ -200,8 +209,9 @@ def match_accounts(
 
     names("squashed", "squashed", 1.0)
     names("core", "core", 0.99)
-    # A name that is the other record's domain ('Bank of America' / bankofamerica.com).
-    for key in ("squashed", "core"):
+    # A name that is the other record's domain ('Bank of America' / bankofamerica.com,
+    # 'AT&T' / att.com).
+    for key in ("squashed", "core", "joined"):
         names(key, "label", 0.98)
         flipped = _name_pairs(
             named_right, named_left, key, "label", 0.98, options, result, found, swap=True
