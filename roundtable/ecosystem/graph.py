@@ -952,8 +952,14 @@ def konnections(workspace, organization, form: KonnectionsFilter) -> NodeList:
         return _select(snap, rows, form, [anchor])
 
 
+SAME_ORGANIZATION = "Choose two different organizations to see what they have in common."
+
+
 def mutual_partners(workspace, a, b, form: KonnectionsFilter) -> NodeList:
-    """Organizations that partner with both `a` and `b` (our own company left out)."""
+    """Organizations that partner with both `a` and `b` (our own company left out). One
+    organization twice is refused: it would ask for its own partners under another name."""
+    if a.pk == b.pk:
+        raise ValidationError({"other": SAME_ORGANIZATION})
     snap = snapshot(workspace)
     with scope(workspace=workspace):
         node_a, node_b = snap.index_of(a.pk), snap.index_of(b.pk)
@@ -1303,8 +1309,15 @@ def _layout(snap, us, c, core, mutual, core_only, ours_only, act, total) -> Ecos
     # Circles sized by activity; smaller in crowded pictures.
     low, high = (4.0, 10.0) if total > 100 else (5.0, 14.0)
 
+    # The core partner is drawn on its own: its partners' counts leave it out, as the
+    # Konnections table's do.
+    core_is_ours = has_core and c >= 0 and bool(snap.ours[c])
+
     def add(node: int, role: str, xy, radius: float | None = None) -> MapNode:
         known = node >= 0
+        common = int(snap.our_count[node]) if known else 0
+        if role in ("mutual", "core_partner") and core_is_ours:
+            common -= 1
         shown = MapNode(
             organization_id=int(snap.nodes[node]) if known else core.pk,
             role=role,
@@ -1312,7 +1325,7 @@ def _layout(snap, us, c, core, mutual, core_only, ours_only, act, total) -> Ecos
             y=round(xy[1], 1),
             radius=radius if radius is not None else round(low + (high - low) * act[node], 1),
             activity=float(act[node]) if known else 0.0,
-            common=int(snap.our_count[node]) if known else 0,
+            common=common,
         )
         nodes.append(shown)
         return shown

@@ -1,8 +1,11 @@
 """Konnections, mutual partners and candidates over the API: the page's answers, as JSON."""
 
-import pytest
+import io
 
-from tests.conftest import api_client
+import pytest
+from django.core.management import CommandError, call_command
+
+from tests.conftest import api_client, client_for
 from tests.ecosystem.factories import make_konnections_world
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +60,24 @@ def test_mutual_partners_of_two_organizations(api, world):
     assert set(by_name) == {"Nordic Ads", "Berlin Builders", "Pixel Studio"}
     assert by_name["Berlin Builders"]["partnership"]["kind"] == "reseller"
     assert by_name["Berlin Builders"]["partnership_with_other"]["kind"] == "integration"
+
+
+def test_an_organization_has_nothing_in_common_with_itself(api, cast, world):
+    # Given the same organization on both sides of "what do they have in common"
+    url = f"/api/v1/organizations/{world.loop.uuid}/mutual/{world.loop.uuid}"
+
+    # When the API, the page and the command line are asked
+    response = api.get(url)
+    page = client_for(cast.bob).get(f"/w/acme/partners/{world.loop.uuid}/mutual/{world.loop.uuid}/")
+
+    # Then each says to choose two different organizations, and lists nobody
+    assert response.status_code == 422
+    assert "two different organizations" in response.json()["detail"][0]["msg"]
+    assert page.status_code == 200
+    assert "two different organizations" in page.content.decode()
+    with pytest.raises(CommandError, match="--with: Choose two different"):
+        call_command("konnections", "loop.example", "--with", "loop.example",
+                     "--workspace", "acme", stdout=io.StringIO())  # fmt: skip
 
 
 def test_candidates_with_icp_and_weights(api, world):

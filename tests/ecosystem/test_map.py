@@ -51,6 +51,26 @@ def test_the_map_shows_us_the_core_partner_and_highlights_mutual_partners(cast, 
     assert "Download PNG" in page
 
 
+def test_the_map_counts_our_partners_in_common_as_the_konnections_table_does(cast, world):
+    # Given the core partner's Konnections, each with how many of our partners partner with it
+    with scope(workspace=cast.acme):
+        form = graph.KonnectionsFilter({})
+        assert form.is_valid()
+        table = {
+            row.organization.name: row.common
+            for row in graph.konnection_rows(
+                world.loop, graph.konnections(cast.acme, world.loop, form)
+            )
+        }
+        # When the map of the same core partner is drawn
+        drawn = graph.ecosystem_map(cast.acme, world.loop)
+        names = dict(Organization.objects.values_list("pk", "name"))
+    on_map = {names[n.organization_id]: n.common for n in drawn.nodes if n.role != "core"}
+    # Then every partner of the core partner shows the same count in both
+    assert {name: on_map[name] for name in table} == table
+    assert any(table.values())
+
+
 def test_colour_by_a_tag_type_puts_its_values_in_the_legend(cast, world):
     response = client_for(cast.bob).get("/w/acme/partners/map.svg?core=loop.example&colour=region")
 

@@ -211,11 +211,12 @@ def mutual(request, org, other):
     organization = get_organization(request, org)
     second = get_organization(request, other)
     form = graph.KonnectionsFilter(request.GET)
-    nodes = (
-        graph.mutual_partners(request.workspace, organization, second, form)
-        if form.is_valid()
-        else None
-    )
+    nodes = None
+    if form.is_valid():
+        try:
+            nodes = graph.mutual_partners(request.workspace, organization, second, form)
+        except ValidationError as error:
+            form.add_error(None, error.messages[0])
     context = _list_context(request, organization, nodes, form, other=second)
     return _respond(
         request,

@@ -123,6 +123,8 @@ class Command(BaseCommand):
             form = form_or_error(graph.KonnectionsFilter(data))
             if second is None:
                 nodes = graph.konnections(target, organization, form)
+            elif organization.pk == second.pk:
+                raise CommandError(f"--with: {graph.SAME_ORGANIZATION}")
             else:
                 nodes = graph.mutual_partners(target, organization, second, form)
             rows = list(graph.konnection_rows(organization, nodes, other=second))
