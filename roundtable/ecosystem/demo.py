@@ -227,6 +227,11 @@ AGENCY_TITLES = ["Founder & CEO", "Managing Director", "Head of Partnerships",
                  "Partner Manager"]  # fmt: skip
 TECH_TITLES = ["VP Partnerships", "Partner Manager EMEA", "Head of Alliances", "Channel Manager",
                "Co-founder", "Solutions Engineer", "Agency Partnerships Lead"]  # fmt: skip
+# Colleagues of the first Circle's members: the member is the partnerships person there. Seven
+# titles, like the lists above, so the demo's random sequence stays the same.
+COLLEAGUE_TITLES = ["Solutions Engineer", "Head of E-commerce", "Client Services Director",
+                    "Strategy Director", "Account Executive", "Marketing Manager",
+                    "Customer Success Manager"]  # fmt: skip
 # (first, last, title) of the first Circle's members, one per organization of the five.
 FIRST_CIRCLE_PEOPLE = [
     ("Astrid", "Holm", "Head of Partnerships"),
@@ -386,6 +391,7 @@ def _people(rng: random.Random, organizations: list[OrgSpec]) -> list[PersonSpec
         chosen: list[tuple[str, str, str]] = []
         if org.domain in circle:
             chosen.append(circle[org.domain])
+            titles = COLLEAGUE_TITLES
         while len(chosen) < count:
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             if all(first != c[0] for c in chosen):

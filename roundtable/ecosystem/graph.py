@@ -19,6 +19,7 @@ rebuilds a layer whose token moved. Nothing assumes one process.
 """
 
 import math
+import re
 import threading
 import time
 import uuid
@@ -1174,13 +1175,40 @@ def reasons(row: Candidate, tags: list[Tag], today: date, core_name: str) -> str
     return "; ".join(parts)
 
 
+# Words of a title that say a person works with partners (who a Circle is for), and words that
+# say they can commit their company (who can promise leads and budgets).
+PARTNER_ROLE_WORDS = re.compile(r"partner|alliance|channel|ecosystem|reseller|affiliate", re.I)
+SENIOR_ROLE_WORDS = re.compile(
+    r"\b(?:founder|owner|ceo|chief|president|managing|vp|vice|head|director|lead|principal)\b",
+    re.I,
+)
+
+
+def person_fit(person: Person) -> tuple[int, int, int]:
+    """How well a person fits a Circle seat, best first when sorted descending: works with
+    partners, senior enough to commit, and reachable by email (an invitation needs one)."""
+    title = person.title or ""
+    return (
+        int(bool(PARTNER_ROLE_WORDS.search(title))),
+        int(bool(SENIOR_ROLE_WORDS.search(title))),
+        int(bool(person.email)),
+    )
+
+
+def rank_people(people) -> list[Person]:
+    """An organization's people, the best fit for a Circle seat first (then by name)."""
+    by_name = sorted(people, key=lambda p: (p.last_name.lower(), p.first_name.lower(), p.pk))
+    return sorted(by_name, key=person_fit, reverse=True)
+
+
 def candidate_details(candidates: Candidates) -> list[tuple[Candidate, Organization, list]]:
-    """(candidate, organization with tags, its people) for every ranked candidate: 2 queries."""
+    """(candidate, organization with tags, its people best fit first) for every ranked
+    candidate: 2 queries."""
     ids = [row.organization_id for row in candidates.rows]
     organizations = Organization.objects.filter(id__in=ids).prefetch_related("tags", "people")
     found = {organization.pk: organization for organization in organizations}
     return [
-        (row, found[row.organization_id], list(found[row.organization_id].people.all()))
+        (row, found[row.organization_id], rank_people(found[row.organization_id].people.all()))
         for row in candidates.rows
         if row.organization_id in found
     ]

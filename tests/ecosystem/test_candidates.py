@@ -152,3 +152,28 @@ def test_bad_input_gets_a_clear_message(cast, world, query, message):
 def test_another_workspaces_core_partner_is_unknown_here(cast, world):
     response = client_for(cast.charlie).get("/w/globex/partners/candidates/?core=loop.example")
     assert "No organization “loop.example” in this workspace." in response.content.decode()
+
+
+def test_each_candidates_partnerships_person_comes_first_and_is_ticked(cast, world):
+    # Given the top candidate around Loop Agency, whose people hold different roles
+    best = rank(cast, core="loop.example").rows[0].organization_id
+    with scope(workspace=cast.acme):
+        org = Organization.objects.get(pk=best)
+        org.people.all().delete()
+        for first, title, email in [
+            ("Ada", "Solutions Engineer", "ada@stockly.example"),
+            ("Ben", "Head of Partnerships", ""),
+            ("Cy", "Partner Manager", "cy@stockly.example"),
+            ("Di", "VP Channel & Alliances", "di@stockly.example"),
+        ]:
+            org.people.create(workspace=cast.acme, first_name=first, last_name="X",
+                              title=title, email=email)  # fmt: skip
+        ranked = graph.rank_people(org.people.all())
+
+    # Then partner-facing seniors come first, those we can email before those we cannot,
+    # and other roles last
+    assert [p.first_name for p in ranked] == ["Di", "Ben", "Cy", "Ada"]
+    page = client_for(cast.bob).get("/w/acme/partners/candidates/?core=loop.example")
+    html = page.content.decode()
+    ticked = [p.first_name for p in ranked if f'value="{p.uuid}" checked' in html]
+    assert ticked == ["Di"]
