@@ -149,14 +149,44 @@ class Directory:
         if domain and domain in self.by_domain:
             return self.by_domain[domain]
         candidates = self.by_name.get(normalized_name, []) if normalized_name else []
+        if domain:
+            # Same name, another website: a different company. One without a website may be
+            # this one, its website not known yet.
+            candidates = [pk for pk in candidates if not self.domain_of.get(pk)]
         if len(candidates) > 1:
             raise RowError(
                 column,
                 f"the name matches {len(candidates)} organizations; add their website to choose",
             )
-        if candidates and domain and self.domain_of.get(candidates[0]):
-            return None  # same name, another website: a different company
         return candidates[0] if candidates else None
+
+    def resolve(self, refs: list["OrgRef"]) -> dict[int, RowError]:
+        """Point each ref at the organization it means (`pk`; None: one to create), writing
+        nothing. Returns the refs that cannot be placed, by id(ref), with why."""
+        errors = {}
+        for ref in refs:
+            try:
+                ref.pk = self.find(ref.domain, ref.normalized_name, ref.column)
+            except RowError as error:
+                errors[id(ref)] = error
+        # A ref by name alone means the new organization of that name another ref gives a
+        # website to, as it would once that one is stored.
+        new_domains: dict[str, set[str]] = {}
+        for ref in refs:
+            if ref.pk is None and ref.domain and ref.normalized_name and id(ref) not in errors:
+                new_domains.setdefault(ref.normalized_name, set()).add(ref.domain)
+        for ref in refs:
+            if ref.pk is not None or ref.domain or id(ref) in errors:
+                continue
+            domains = new_domains.get(ref.normalized_name, set())
+            if len(domains) > 1:
+                errors[id(ref)] = RowError(
+                    ref.column,
+                    f"the name matches {len(domains)} organizations; add their website to choose",
+                )
+            elif domains:
+                ref.domain = next(iter(domains))
+        return errors
 
     def remember(self, pk: int, domain: str, normalized_name: str) -> None:
         if domain:
@@ -174,11 +204,12 @@ class Directory:
         return self.tag_ids[key]
 
     def create_missing(self, refs: list["OrgRef"]) -> int:
-        """Create the organizations that people or partnership rows name but we don't hold."""
+        """Create the organizations that resolved refs name but we don't hold (pk None): one
+        per key, which every ref with that key then points at."""
         new = {}
         for ref in refs:
-            if ref.pk is None and self.find(ref.domain, ref.normalized_name, ref.column) is None:
-                new.setdefault(ref.domain or ref.normalized_name, ref)
+            if ref.pk is None:
+                new.setdefault(ref.key, ref)
         created = Organization.objects.bulk_create(
             [
                 Organization(
@@ -191,10 +222,13 @@ class Directory:
                 for ref in new.values()
             ]
         )
-        for org in created:
+        pk_of = {}
+        for key, org in zip(new, created, strict=True):
             self.remember(org.pk, org.domain, org.normalized_name)
+            pk_of[key] = org.pk
         for ref in refs:
-            ref.pk = ref.pk or self.find(ref.domain, ref.normalized_name, ref.column)
+            if ref.pk is None:
+                ref.pk = pk_of[ref.key]
         return len(created)
 
 
@@ -214,6 +248,13 @@ class OrgRef:
     @property
     def key(self):
         return ("domain", self.domain) if self.domain else ("name", self.normalized_name)
+
+    def means_the_same_as(self, other: "OrgRef") -> bool:
+        """Resolved refs to one organization, stored or new, though their cells differ (a name
+        and the website it has)."""
+        if self.pk is not None or other.pk is not None:
+            return self.pk == other.pk
+        return self.key == other.key
 
 
 def _org_ref(name: str, website: str, name_field: str, website_field: str) -> OrgRef:
@@ -236,18 +277,22 @@ def _set_tags(directory: Directory, org_tags: dict[int, list[tuple[str, str]]]) 
 
 # --- organizations ------------------------------------------------------------------------------
 
+# max_length (here and below): the width of the column a cell is stored in, so that a longer
+# cell is a row problem, not a database error (PostgreSQL refuses what SQLite would keep).
 ORG_FIELDS = [
     FieldSpec("name", "Name", True, ("Company name", "Account Name", "Organization",
-                                      "Organisation", "Company", "Organization name")),
+                                      "Organisation", "Company", "Organization name"),
+              max_length=255),
     FieldSpec("website", "Website", False, ("Website URL", "Web site", "URL", "Company website")),
     FieldSpec("domain", "Domain", False, ("Company Domain Name", "Domain name", "Email domain")),
     FieldSpec("kind", "Kind", False, ("Type", "Partner type", "Company type", "Account Type",
                                       "Organization type")),
-    FieldSpec("city", "City", False, ("Billing City", "Town")),
-    FieldSpec("country", "Country", False, ("Country/Region", "Billing Country", "Country Code")),
+    FieldSpec("city", "City", False, ("Billing City", "Town"), max_length=120),
+    FieldSpec("country", "Country", False, ("Country/Region", "Billing Country", "Country Code"),
+              max_length=80),
     FieldSpec("description", "Description", False, ("About Us", "About", "Account Description")),
     FieldSpec("status", "Partner status", False, ("Status", "Partnership status")),
-    FieldSpec("tier", "Tier", False, ("Partner tier", "Partner level", "Level")),
+    FieldSpec("tier", "Tier", False, ("Partner tier", "Partner level", "Level"), max_length=40),
     FieldSpec("partner_manager", "Partner manager", False, ("Partner manager email", "PAM")),
     FieldSpec("partner_since", "Partner since", False, ("Partnership start", "Since")),
     FieldSpec("tags", "Tags", False, ("Labels",)),
@@ -256,7 +301,8 @@ ORG_FIELDS = [
     FieldSpec("vertical", "Vertical", False, ("Industry", "Verticals")),
     FieldSpec("region", "Region", False, ("Regions", "Territory")),
     FieldSpec("icp", "ICP", False, ("Ideal customer profile",)),
-    FieldSpec("external_id", "External id", False, ("Record ID", "Account ID", "Company ID", "ID")),
+    FieldSpec("external_id", "External id", False, ("Record ID", "Account ID", "Company ID", "ID"),
+              max_length=100),
 ]  # fmt: skip
 ORG_TEXT_FIELDS = ("name", "website", "city", "country", "description", "tier", "external_id")
 TAG_COLUMNS = {
@@ -329,7 +375,16 @@ NEW_ORG_COLUMNS = (
 def write_organizations(records: list[dict], context: OrgContext, dry_run: bool) -> Counts:
     directory = context.directory
     counts = Counts()
-    matched = {id(r): directory.find(r["domain"], r["normalized_name"], "name") for r in records}
+    matched = {}
+    for record in records:
+        try:
+            matched[id(record)] = directory.find(
+                record["domain"], record["normalized_name"], "name"
+            )
+        except RowError as error:
+            counts.rejected.append((record, error))
+    if counts.rejected:
+        records = [r for r in records if id(r) in matched]
     existing_ids = [pk for pk in matched.values() if pk is not None]
     current = {
         org.pk: org
@@ -412,14 +467,16 @@ PEOPLE_FIELDS = [
     FieldSpec("first_name", "First name", False, ("Firstname", "Given name")),
     FieldSpec("last_name", "Last name", False, ("Lastname", "Surname", "Family name")),
     FieldSpec("name", "Full name", False, ("Name", "Contact name", "Contact")),
-    FieldSpec("email", "Email", False, ("Email Address", "E-mail", "Email address", "Work email")),
+    FieldSpec("email", "Email", False, ("Email Address", "E-mail", "Email address", "Work email"),
+              max_length=254),
     FieldSpec("title", "Title", False, ("Job Title", "Job title", "Position", "Role")),
     FieldSpec("city", "City", False, ("Mailing City", "Town")),
     FieldSpec("linkedin_url", "LinkedIn URL", False, ("LinkedIn", "LinkedIn profile",
                                                       "Linkedin Url", "LinkedIn Bio")),
     FieldSpec("phone", "Phone", False, ("Phone Number", "Mobile Phone", "Mobile", "Telephone")),
     FieldSpec("organization", "Organization", False, ("Company Name", "Associated Company",
-                                                      "Account Name", "Company", "Organisation")),
+                                                      "Account Name", "Company", "Organisation"),
+              max_length=255),
     FieldSpec("organization_website", "Organization website", False,
               ("Company Domain Name", "Website URL", "Website", "Company website")),
     FieldSpec("external_id", "External id", False, ("Record ID", "Contact ID", "ID")),
@@ -487,11 +544,14 @@ def clean_person(values: dict[str, str], context: PeopleContext):
 
 def write_people(records: list[dict], context: PeopleContext, dry_run: bool) -> Counts:
     counts = Counts()
-    refs = [r["organization"] for r in records]
-    for ref in refs:
-        ref.pk = context.directory.find(ref.domain, ref.normalized_name, ref.column)
+    errors = context.directory.resolve([r["organization"] for r in records])
+    if errors:
+        counts.rejected = [
+            (r, errors[id(r["organization"])]) for r in records if id(r["organization"]) in errors
+        ]
+        records = [r for r in records if id(r["organization"]) not in errors]
     if not dry_run:
-        context.directory.create_missing(refs)
+        context.directory.create_missing([r["organization"] for r in records])
     matched = {}
     for record in records:
         org_id = record["organization"].pk
@@ -554,11 +614,12 @@ PEOPLE = register(
 
 PARTNERSHIP_FIELDS = [
     FieldSpec("organization", "Organization", False, ("Company", "Company name", "Partner of",
-                                                      "Organisation", "Account Name")),
+                                                      "Organisation", "Account Name"),
+              max_length=255),
     FieldSpec("organization_website", "Organization website", False,
               ("Organization domain", "Company website", "Company domain", "Website")),
     FieldSpec("partner", "Partner", False, ("Partner name", "Partner company",
-                                            "Connected company", "Konnection")),
+                                            "Connected company", "Konnection"), max_length=255),
     FieldSpec("partner_website", "Partner website", False, ("Partner domain", "Partner URL")),
     FieldSpec("kind", "Kind", False, ("Partnership kind", "Partnership type", "Type")),
     FieldSpec("source", "Source", False, ()),
@@ -607,19 +668,30 @@ def clean_partnership(values: dict[str, str], directory: Directory):
 
 def write_partnerships(records: list[dict], directory: Directory, dry_run: bool) -> Counts:
     counts = Counts()
-    refs = [r["org"] for r in records] + [r["partner"] for r in records]
-    for ref in refs:
-        ref.pk = directory.find(ref.domain, ref.normalized_name, ref.column)
+    errors = directory.resolve([r["org"] for r in records] + [r["partner"] for r in records])
+    kept = []
+    for record in records:
+        org, partner = record["org"], record["partner"]
+        error = errors.get(id(org)) or errors.get(id(partner))
+        if error is None and org.means_the_same_as(partner):
+            error = RowError(
+                "partner",
+                f"'{partner.name or partner.domain}' is the same organization as "
+                f"'{org.name or org.domain}': an organization cannot partner with itself",
+            )
+        if error is None:
+            kept.append(record)
+        else:
+            counts.rejected.append((record, error))
+    records = kept
     if not dry_run:
-        directory.create_missing(refs)
+        directory.create_missing([r["org"] for r in records] + [r["partner"] for r in records])
     pairs = {}
     for record in records:
         a, b = record["org"].pk, record["partner"].pk
         if a is None or b is None:  # dry run: a new organization, so a new partnership
             counts.created += 1
             continue
-        if a == b:
-            raise RowError("partner", "names the same organization twice")
         pairs[(min(a, b), max(a, b))] = record
     existing = {
         (e.org_a_id, e.org_b_id): e

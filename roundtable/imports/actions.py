@@ -69,6 +69,8 @@ def create_job(workspace, *, user, kind: str, filename: str, content: bytes, opt
     check_upload_size(len(content))
     try:
         table = read_table(content)
+        # Reading every row finds what the header cannot show (a quote never closed …).
+        total_rows = sum(1 for _ in table.records())
     except TableError as error:
         raise ValidationError({"file": str(error)}) from None
     mapping = mapping_by_header(kind, table.headers, saved_mapping(workspace, kind, table.headers))
@@ -84,7 +86,7 @@ def create_job(workspace, *, user, kind: str, filename: str, content: bytes, opt
             headers=table.headers,
             mapping=mapping,
             options=options or {},
-            total_rows=sum(1 for _ in table.records()),
+            total_rows=total_rows,
             created_by=user,
         )
         job.file.save(f"{job.uuid}.csv", ContentFile(content), save=False)

@@ -3,7 +3,9 @@
 Every path (CLI, upload page, API, background job) calls `run_import`. Rows are checked first
 with no write at all; a file with any bad row writes nothing unless the caller chose to skip
 invalid rows. Transactional kinds then write in one transaction; others commit batch by batch
-and report a checkpoint so a stopped job resumes where it was.
+and report a checkpoint so a stopped job resumes where it was. Writing may still reject a record
+(a name that matches two organizations): it becomes a row problem like the others, and unless
+invalid rows are skipped the transaction is rolled back, so the file still writes nothing.
 """
 
 import time
@@ -18,6 +20,7 @@ from roundtable.imports.headers import detect_source, match_headers
 from roundtable.imports.kinds import Counts, ImportKind, RowError
 from roundtable.imports.reader import Table
 
+# Problems kept on the result (and stored on the job); `on_problem` hears of every one.
 MAX_REPORTED_PROBLEMS = 1000
 
 
@@ -72,6 +75,10 @@ class ImportResult:
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
+class _Refused(Exception):
+    """Raised inside the write transaction to roll it back when a write rejected records."""
+
+
 def resolve_mapping(
     kind: ImportKind, headers: list[str], chosen: dict[str, str] | None = None
 ) -> dict[str, int]:
@@ -124,20 +131,39 @@ def run_import(
     progress: Progress | None = None,
     resume_after: int = 0,
     on_checkpoint: Callable[[int, Counts], None] | None = None,
+    on_problem: Callable[[RowProblem], None] | None = None,
 ) -> ImportResult:
+    """Check every row, then write (all or nothing unless skip_invalid). TableError when the
+    file turns out not to be a table (a quote never closed …), before anything is written."""
     started = time.monotonic()
     progress = progress or (lambda phase, done, total: None)
     result = ImportResult(dry_run=dry_run)
     header_of = {name: table.headers[index] or name for name, index in mapping.items()}
+    specs = {spec.name: spec for spec in kind.fields}
+    limits = [(name, specs[name].max_length) for name in mapping if specs[name].max_length]
     width = len(table.headers)
     total = count_rows(table)
     records: list[tuple[int, object]] = []
+    row_of: dict[int, int] = {}  # id(record) → its row, for the records a write rejects
     first_row_of_key: dict[object, int] = {}
 
     def problem(row: int, column: str, message: str) -> None:
+        found = RowProblem(row, column, message)
         result.problem_count += 1
         if len(result.problems) < MAX_REPORTED_PROBLEMS:
-            result.problems.append(RowProblem(row, column, message))
+            result.problems.append(found)
+        if on_problem:
+            on_problem(found)
+
+    def reported(counts: Counts) -> Counts:
+        """The batch's counts, its rejected records reported as the problems of their rows."""
+        for record, error in counts.rejected:
+            problem(row_of[id(record)], header_of.get(error.field, error.field), error.message)
+        if counts.rejected:
+            result.problems.sort(key=lambda p: p.row)
+        result.skipped += len(counts.rejected)
+        counts.rejected = []
+        return counts
 
     with scope(workspace=workspace):
         # Kinds may read the header too (e.g. to tell a HubSpot export from a Salesforce one).
@@ -163,6 +189,14 @@ def run_import(
                 continue
             # Our own exports escape formula-like cells with a quote: read them back as typed.
             values = {name: unescape_cell(cells[index].strip()) for name, index in mapping.items()}
+            if limits and any(len(values[name]) > limit for name, limit in limits):
+                name, limit = next((n, m) for n, m in limits if len(values[n]) > m)
+                problem(
+                    number,
+                    header_of[name],
+                    f"is {len(values[name]):,} characters long; at most {limit:,} fit",
+                )
+                continue
             try:
                 key, record = kind.clean(values, context)
             except RowError as error:
@@ -179,32 +213,49 @@ def run_import(
             first_row_of_key[key] = number
             records.append((number, record))
         progress("checking", total, total)
+        row_of.update((id(record), number) for number, record in records)
         result.skipped = result.rows_read - len(records)
-        if result.problem_count and not skip_invalid:
-            result.seconds = time.monotonic() - started
-            return result
-        if dry_run:
-            result.counts = kind.write([r for _, r in records], context, True)
+        refused = result.problem_count > 0 and not skip_invalid
+        if dry_run or refused:
+            # A refused file is written dry too: the rows only writing rejects are listed
+            # with the others, not one fix later.
+            if records or not refused:
+                counts = reported(kind.write([r for _, r in records], context, True))
+                if skip_invalid or not result.problem_count:  # else nothing would be written
+                    result.counts = counts
             result.seconds = time.monotonic() - started
             return result
         pending = [(n, r) for n, r in records if n > resume_after]
         batches = [
             pending[i : i + kind.batch_size] for i in range(0, len(pending), kind.batch_size)
         ]
-        if kind.transactional:
-            with transaction.atomic():
-                for done, batch in enumerate(batches, start=1):
-                    result.counts.add(kind.write([r for _, r in batch], context, False))
-                    progress("writing", min(done * kind.batch_size, len(pending)), len(pending))
-            result.checkpoint = records[-1][0] if records else 0
-        else:
-            for done, batch in enumerate(batches, start=1):
+        try:
+            if kind.transactional:
                 with transaction.atomic():
-                    result.counts.add(kind.write([r for _, r in batch], context, False))
-                result.checkpoint = batch[-1][0]
-                if on_checkpoint:
-                    on_checkpoint(result.checkpoint, result.counts)
-                progress("writing", min(done * kind.batch_size, len(pending)), len(pending))
+                    for done, batch in enumerate(batches, start=1):
+                        counts = reported(kind.write([r for _, r in batch], context, False))
+                        result.counts.add(counts)
+                        progress("writing", min(done * kind.batch_size, len(pending)), len(pending))
+                    if result.problem_count and not skip_invalid:
+                        raise _Refused
+                result.checkpoint = records[-1][0] if records else 0
+            else:
+                for done, batch in enumerate(batches, start=1):
+                    with transaction.atomic():
+                        counts = reported(kind.write([r for _, r in batch], context, False))
+                        if result.problem_count and not skip_invalid:
+                            raise _Refused
+                    result.counts.add(counts)
+                    result.written = True
+                    result.checkpoint = batch[-1][0]
+                    if on_checkpoint:
+                        on_checkpoint(result.checkpoint, result.counts)
+                    progress("writing", min(done * kind.batch_size, len(pending)), len(pending))
+        except _Refused:
+            if kind.transactional:
+                result.counts = Counts()
+            result.seconds = time.monotonic() - started
+            return result
         result.written = True
     result.seconds = time.monotonic() - started
     return result

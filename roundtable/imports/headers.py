@@ -25,6 +25,8 @@ class FieldSpec:
     required: bool = False
     aliases: tuple[str, ...] = ()
     help: str = ""
+    # The most characters the field stores; the engine refuses a longer cell as a row problem.
+    max_length: int | None = None
 
     def header_keys(self) -> list[str]:
         seen: list[str] = []

@@ -9,7 +9,8 @@ from roundtable.imports.headers import FieldSpec
 
 
 class RowError(Exception):
-    """A row that cannot be imported: the field it concerns and what is wrong, in plain words."""
+    """A row that cannot be imported: the field it concerns and what is wrong, in plain words.
+    `clean` raises it; `write` returns it in Counts.rejected with the record it concerns."""
 
     def __init__(self, field: str, message: str):
         super().__init__(message)
@@ -22,11 +23,16 @@ class Counts:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    # (record, RowError) for each record `write` could not place and left out, e.g. a name that
+    # matches two organizations the workspace holds: only writing knows what the batches
+    # before it created.
+    rejected: list[tuple[Any, RowError]] = field(default_factory=list)
 
     def add(self, other: "Counts") -> None:
         self.created += other.created
         self.updated += other.updated
         self.unchanged += other.unchanged
+        self.rejected += other.rejected
 
 
 @dataclass
@@ -38,9 +44,14 @@ class ImportKind:
     - `clean(values, context)` turns a row's {field: text} into `(key, record)`, or raises
       RowError. Keys must be unique in a file: a repeated key is reported as an error.
     - `write(records, context, dry_run)` writes a batch of clean records and returns Counts; with
-      dry_run it only counts what it would create and update.
+      dry_run it only counts what it would create and update. A record it cannot write goes,
+      unwritten, into Counts.rejected, and it must leave no trace of that record (check before
+      writing anything): the engine reports it as a row problem under the same all-or-nothing
+      rules as the rows `clean` refused. It never raises RowError.
     - `transactional`: the whole file is written in one transaction (all or nothing); otherwise
-      batches commit as they go and a stopped job resumes after its last committed batch.
+      batches commit as they go and a stopped job resumes after its last committed batch. Such a
+      kind should refuse rows in `clean`: a record its `write` rejects stops the import at that
+      batch (rolled back) unless invalid rows are skipped, but the batches before it stay.
     """
 
     name: str

@@ -8,11 +8,14 @@ Quoted fields may hold newlines. Blank lines are skipped and not counted: row nu
 
 Anything that is not a table gets one TableError with a message for the user, before any row
 is read: binary files and spreadsheets, empty files, a missing or duplicated header, a line of
-1 MB or more.
+1 MB or more. Two faults show only when the rows are read, and `records()` raises TableError for
+them before it yields the row concerned: a quote that is never closed, and a cell of more than
+1 MB (a quote closed only far below the row where it opens).
 """
 
 import csv
 import io
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,8 +25,34 @@ from typing import BinaryIO
 import numpy as np
 
 MAX_LINE_BYTES = 1_000_000
+# A quoted cell may run over several lines; past this it is a stray quote, not a cell.
+MAX_CELL_CHARS = 1_000_000
 DELIMITERS = (",", ";", "\t")
 _SAMPLE_BYTES = 256 * 1024
+
+# The csv module's own limit is 131,072 characters a cell, below what a line of less than 1 MB
+# may hold; at MAX_CELL_CHARS it stops a runaway quoted cell for us, at no cost per row.
+csv.field_size_limit(MAX_CELL_CHARS)
+
+# Read after the file's last line: a quote that never closes swallows it into a cell. A NUL
+# never reaches the text (`decode` refuses it), so no real cell can end with it.
+_END_OF_FILE = "\x00end of file"
+
+# Files that are something else, by their first bytes: (signature, what it is).
+_SIGNATURES = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x1f\x8b", "a gzip archive"),
+)
+_WORKBOOKS = (
+    (b"PK\x03\x04", "a spreadsheet workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel workbook (.xls)"),
+)
+# Characters text files do not hold, but bytes read as text do: control codes (tab, CR and LF
+# aside) and the replacement character a lossy conversion leaves for unreadable bytes.
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 
 # Cells that look like values rather than column names: the first row is data, not a header.
 _VALUE_LIKE = re.compile(
@@ -50,18 +79,38 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) for every non-blank data row. Cells are padded to the header's
-        width; a row with more cells than the header keeps its extra cells (callers report it)."""
+        width; a row with more cells than the header keeps its extra cells (callers report it).
+        TableError, before the row is yielded, for a quote that is never closed or a cell of
+        more than MAX_CELL_CHARS."""
         width = len(self.headers)
-        reader = csv.reader(io.StringIO(self.text, newline=""), delimiter=self.delimiter)
+        lines = itertools.chain(io.StringIO(self.text, newline=""), [_END_OF_FILE])
+        reader = csv.reader(lines, delimiter=self.delimiter)
         next(reader, None)  # the header
         number = 0
-        for cells in reader:
-            if not any(cell.strip() for cell in cells):
-                continue
-            number += 1
-            if len(cells) < width:
-                cells = cells + [""] * (width - len(cells))
-            yield number, cells
+        try:
+            for cells in reader:
+                if cells and cells[-1].endswith(_END_OF_FILE):
+                    if cells == [_END_OF_FILE]:
+                        return
+                    raise TableError(
+                        f'row {number + 1}: a quote (") opens here and is never closed, so every '
+                        "line after it would be read into one cell. Close the quote, or remove "
+                        'it (a quote inside a cell is written twice: "").'
+                    )
+                if not any(cell.strip() for cell in cells):
+                    continue
+                number += 1
+                if len(cells) < width:
+                    cells = cells + [""] * (width - len(cells))
+                yield number, cells
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise TableError(
+                    f'row {number + 1}: a cell runs past 1 MB of text: a quote (") opens in this '
+                    "row and is never closed, or closes only much further down. Check the "
+                    "quotes in this row."
+                ) from None
+            raise TableError(f"row {number + 1} cannot be read as CSV: {error}.") from None
 
 
 def _read_bytes(source) -> bytes:
@@ -87,11 +136,23 @@ def _looks_utf16(sample: bytes) -> str | None:
 
 def decode(data: bytes) -> tuple[str, str]:
     """(text, encoding name) of a file's bytes, or TableError when it is not text."""
-    if data.startswith(b"PK\x03\x04"):
-        raise TableError(
-            "This is a spreadsheet workbook (.xlsx), not a CSV file. "
-            "Open it in Excel or Google Sheets and save or download it as CSV."
-        )
+    for signature, what in _WORKBOOKS:
+        if data.startswith(signature):
+            raise TableError(
+                f"This is {what}, not a CSV file. "
+                "Open it in Excel or Google Sheets and save or download it as CSV."
+            )
+    for signature, what in _SIGNATURES:
+        if data.startswith(signature):
+            raise TableError(
+                f"This file is not text (it is {what}). Export the data as CSV and upload that."
+            )
+    text, encoding = _decode_text(data)
+    _check_is_text(text)
+    return text, encoding
+
+
+def _decode_text(data: bytes) -> tuple[str, str]:
     if data.startswith(b"\xef\xbb\xbf"):
         encoding, data = "utf-8-sig", data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -103,11 +164,6 @@ def decode(data: bytes) -> tuple[str, str]:
             return data.decode(encoding).lstrip("\ufeff"), encoding
         except UnicodeDecodeError as exc:
             raise TableError("The file claims to be UTF-16 but is not valid UTF-16 text.") from exc
-    if b"\x00" in data[:_SAMPLE_BYTES]:
-        raise TableError(
-            "This file is not text (it contains binary data). "
-            "Export the data as CSV and upload that."
-        )
     if encoding == "utf-8-sig":
         try:
             return data.decode("utf-8"), encoding
@@ -127,24 +183,59 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("latin-1"), "latin-1"
 
 
-def _check_line_lengths(data: bytes, text: str, encoding: str) -> None:
-    """Refuse a line of 1 MB or more (a binary blob or a file with no line breaks)."""
+def _check_is_text(text: str) -> None:
+    """Bytes without a NUL still decode as Latin-1: random data, compressed or encrypted files
+    come out with about one character in nine a control code, text with next to none."""
+    sample = text[:_SAMPLE_BYTES]
+    odd = len(_NOT_TEXT.findall(sample))
+    # A few are real: Excel for Mac writes a line break inside a cell as a vertical tab.
+    if odd >= 8 and odd * 20 >= len(sample):
+        raise TableError(
+            f"This file is not text ({odd / len(sample):.0%} of its characters are control codes "
+            "or unreadable bytes). Export the data as CSV and upload that."
+        )
+    # A NUL anywhere, not only in the sample: no database column may store one (PostgreSQL
+    # refuses it), and text never holds one.
+    at = text.find("\x00")
+    if at != -1:
+        line = text.count("\n", 0, at) + text.count("\r", 0, at) - text.count("\r\n", 0, at)
+        raise TableError(
+            f"This file is not text (line {line + 1:,} holds a NUL byte, which text never does). "
+            "Export the data as CSV and upload that."
+        )
+
+
+def _check_line_lengths(data: bytes, encoding: str) -> None:
+    """Refuse a line of 1 MB or more (a binary blob or a file with no line breaks), measured in
+    the file's own bytes. CR, LF and CR LF all end a line, as they do for the csv reader."""
     if len(data) < MAX_LINE_BYTES:
         return
     if encoding.startswith("utf-16"):
-        lengths = [len(line) for line in text.split("\n")]
+        # Two bytes a code unit, in the file's byte order; a break is the unit 0x0A or 0x0D.
+        big_endian = encoding == "utf-16-be" or data.startswith(b"\xfe\xff")
+        units = np.frombuffer(data, dtype=">u2" if big_endian else "<u2", count=len(data) // 2)
+        unit_bytes = 2
     else:
-        # In UTF-8 and the single-byte encodings a newline is the byte 0x0A: find them all at
-        # C speed instead of walking a million lines in Python.
-        breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0x0A)
-        edges = np.concatenate(([-1], breaks, [len(data)]))
-        lengths = np.diff(edges) - 1
+        # In UTF-8 and the single-byte encodings CR and LF are the bytes 0x0D and 0x0A: find
+        # them all at C speed instead of walking a million lines in Python.
+        units = np.frombuffer(data, dtype=np.uint8)
+        unit_bytes = 1
+    is_break = units == 0x0A
+    is_break |= units == 0x0D
+    breaks = np.flatnonzero(is_break)
+    edges = np.concatenate(([-1], breaks, [len(units)]))
+    lengths = (np.diff(edges) - 1) * unit_bytes
     longest = int(np.argmax(lengths))
-    if lengths[longest] >= MAX_LINE_BYTES:
-        raise TableError(
-            f"Line {longest + 1} is longer than 1 MB. This does not look like a CSV export; "
-            "check that you picked the right file."
-        )
+    if lengths[longest] < MAX_LINE_BYTES:
+        return
+    # The LF of a CR LF pair ends no line of its own.
+    before = breaks[:longest]
+    lf = before[units[before] == 0x0A]
+    pairs = np.count_nonzero(units[lf[lf > 0] - 1] == 0x0D)
+    raise TableError(
+        f"Line {longest - pairs + 1:,} is longer than 1 MB. This does not look like a CSV export; "
+        "check that you picked the right file."
+    )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -205,7 +296,7 @@ def read_table(source: str | Path | bytes | BinaryIO) -> Table:
     text, encoding = decode(data)
     if not re.search(r"\S", text):
         raise TableError("The file is empty.")
-    _check_line_lengths(data, text, encoding)
+    _check_line_lengths(data, encoding)
     full_length = len(text)
     text = _drop_leading_blank_lines(text)
     delimiter = sniff_delimiter(text)
@@ -226,15 +317,13 @@ def read_table(source: str | Path | bytes | BinaryIO) -> Table:
     )
 
 
+_LEADING_BLANK_LINES = re.compile(r"(?:[ \t,;]*(?:\r\n|\r|\n))*")
+
+
 def _drop_leading_blank_lines(text: str) -> str:
     """Some exports start with empty lines (or lines of bare delimiters) before the header."""
-    start = 0
-    while True:
-        end = text.find("\n", start)
-        line = text[start:] if end == -1 else text[start:end]
-        if line.strip(" \t\r,;") or end == -1:
-            return text[start:] if start else text
-        start = end + 1
+    start = _LEADING_BLANK_LINES.match(text).end()
+    return text[start:] if start else text
 
 
 def read_frame(source: str | Path | bytes | BinaryIO):
@@ -251,17 +340,40 @@ def read_frame(source: str | Path | bytes | BinaryIO):
         data = data[bom + table.skipped_chars :]
     else:
         data = table.text.encode("utf-8")
-    frame = pl.read_csv(
-        io.BytesIO(data),
-        separator=table.delimiter,
-        has_header=True,
-        infer_schema=False,
-        quote_char='"',
-        truncate_ragged_lines=True,
-        new_columns=[h or f"column_{i + 1}" for i, h in enumerate(table.headers)],
-    )
+    if data.count(b"\r") != data.count(b"\r\n"):
+        # Polars ends lines at LF only; a file from an old Mac ends them with a lone CR.
+        data = re.sub(rb"\r(?!\n)", b"\n", data)
+    columns = [h or f"column_{i + 1}" for i, h in enumerate(table.headers)]
+    try:
+        frame = pl.read_csv(
+            io.BytesIO(data),
+            separator=table.delimiter,
+            has_header=True,
+            infer_schema=False,
+            quote_char='"',
+            truncate_ragged_lines=True,
+            new_columns=columns,
+        )
+    except pl.exceptions.PolarsError:
+        # Polars gives up on a quote that never closes, and on a quote inside an unquoted cell
+        # that the csv module reads as text: the csv module's reading says which it is.
+        return _frame_of_records(table, columns)
     # Blank lines come back as rows of nulls; lines of spaces as whitespace-only cells.
     blank = pl.all_horizontal(
         [pl.col(c).is_null() | ~pl.col(c).str.contains(r"\S") for c in frame.columns]
     )
     return frame.filter(~blank).fill_null("").with_row_index("__row", offset=1)
+
+
+def _frame_of_records(table: Table, columns: list[str]):
+    """read_frame's result read by `records()`: slower, but it reads what the csv module reads
+    and raises its TableError for what it refuses."""
+    import polars as pl
+
+    width = len(columns)
+    numbers, rows = [], []
+    for number, cells in table.records():
+        numbers.append(number)
+        rows.append(cells[:width])
+    frame = pl.DataFrame(rows, schema=dict.fromkeys(columns, pl.String), orient="row")
+    return frame.select(pl.Series("__row", numbers, dtype=pl.UInt32), *columns)

@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_scopes import scope
 
 from tests.conftest import api_client
 
@@ -64,3 +65,56 @@ def test_guests_and_other_workspaces_cannot_reach_imports(cast):
         api_client(cast.charlie, cast.globex).get(f"/api/v1/imports/{job['uuid']}").status_code
         == 404
     )
+
+
+def test_rows_only_writing_can_refuse_are_reported_not_a_server_error(cast):
+    from roundtable.ecosystem.models import Organization
+    from tests.ecosystem.factories import make_org
+
+    with scope(workspace=cast.globex):
+        make_org(cast.globex, "Acme", "acme.com")
+        make_org(cast.globex, "Acme")
+        make_org(cast.globex, "Brightline Digital", "brightline.io")
+    client = api_client(cast.charlie, cast.globex)
+    content = (
+        b"organization,organization_website,partner,partner_website\n"
+        b"Acme,,Loop,loop.example\n"
+        b"Brightline Digital,,,brightline.io\n"
+    )
+
+    body = client.post(
+        "/api/v1/imports",
+        {"kind": "partnerships", "file": SimpleUploadedFile("e.csv", content, "text/csv")},
+    ).json()
+
+    assert body["status"] == "refused"
+    assert [(p["row"], p["column"]) for p in body["problems"]] == [
+        (1, "organization"),
+        (2, "partner"),
+    ]
+    with scope(workspace=cast.globex):
+        assert not Organization.objects.filter(domain="loop.example").exists()
+
+
+def test_a_long_cell_imports_and_a_quote_never_closed_is_refused(cast):
+    client = api_client(cast.alice, cast.acme)
+    long = b"x" * 200_000
+
+    imported = client.post(
+        "/api/v1/imports",
+        {
+            "kind": "organizations",
+            "file": SimpleUploadedFile("l.csv", b"name,description\nAcme,%s\n" % long, "text/csv"),
+        },
+    )
+    unclosed = client.post(
+        "/api/v1/imports",
+        {
+            "kind": "organizations",
+            "file": SimpleUploadedFile("q.csv", b'name\n"Acme\nBeta\n', "text/csv"),
+        },
+    )
+
+    assert (imported.status_code, imported.json()["status"]) == (202, "succeeded")
+    assert unclosed.status_code == 422
+    assert unclosed.json()["detail"][0]["msg"].startswith('row 1: a quote (") opens here')

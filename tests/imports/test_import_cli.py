@@ -289,3 +289,164 @@ def test_imported_partnerships_show_in_konnections_at_once(cast, tmp_path, capsy
     run("partnerships", path, "--workspace", "acme", capsys=capsys)
 
     assert (before, konnections_of_hub()) == ({"loop.example"}, {"loop.example", "beta.example"})
+
+
+TWO_ACMES = "name,website,city\nAcme,acme.com,Berlin\nAcme,,Paris\n"
+AMBIGUOUS = "the name matches 2 organizations; add their website to choose"
+
+
+@pytest.mark.parametrize("flags", [(), ("--dry-run",)])
+def test_a_name_that_matches_two_stored_organizations_is_a_row_error(cast, tmp_path, capsys, flags):
+    path = tmp_path / "acme.csv"
+    path.write_text(TWO_ACMES)
+    run("organizations", path, "--workspace", "globex", capsys=capsys)  # two organizations
+    path.write_text(TWO_ACMES.replace("Berlin", "Munich"))
+
+    code, err = run("organizations", path, "--workspace", "globex", *flags, capsys=capsys)
+
+    assert (code, err[0]) == (1, f"row 2: name: {AMBIGUOUS}")
+    assert orgs(cast.globex)["acme.com"].city == "Berlin"  # all or nothing
+
+
+def test_skip_invalid_writes_the_rows_whose_names_are_not_ambiguous(cast, tmp_path, capsys):
+    path = tmp_path / "acme.csv"
+    path.write_text(TWO_ACMES)
+    run("organizations", path, "--workspace", "globex", capsys=capsys)
+    path.write_text(TWO_ACMES.replace("Berlin", "Munich") + "Beta,beta.com,Rome\n")
+
+    code, err = run("organizations", path, "--workspace", "globex", "--skip-invalid", capsys=capsys)
+
+    assert (code, err[0]) == (1, f"row 2: name: {AMBIGUOUS}")
+    assert err[-1].startswith("rows read 3, created 1, updated 1, unchanged 0, skipped 1")
+    assert orgs(cast.globex)["acme.com"].city == "Munich"
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"),
+    [
+        ("people", "first_name,email,organization\nAnn,ann@gmail.com,Acme\n"),
+        ("partnerships", "organization,partner\nAcme,Beta\n"),
+    ],
+)
+def test_people_and_partnerships_naming_an_ambiguous_organization_are_row_errors(
+    cast, tmp_path, capsys, kind, content
+):
+    acmes = tmp_path / "acme.csv"
+    acmes.write_text(TWO_ACMES)
+    run("organizations", acmes, "--workspace", "globex", capsys=capsys)
+    path = tmp_path / "rows.csv"
+    path.write_text(content)
+
+    for flags in [(), ("--dry-run",), ("--skip-invalid",)]:
+        code, err = run(kind, path, "--workspace", "globex", *flags, capsys=capsys)
+
+        assert (code, err[0]) == (1, f"row 1: organization: {AMBIGUOUS}")
+    assert set(orgs(cast.globex)) == {"globex.example", "acme.com", "Acme"}  # no Beta was created
+
+
+def test_people_naming_a_new_organization_by_website_and_by_name_share_it(cast, tmp_path, capsys):
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "first_name,email,organization\nAnn,ann@newco.example,NewCo\nBob,bob@gmail.com,NewCo\n"
+    )
+
+    code, err = run("people", path, "--workspace", "globex", capsys=capsys)
+
+    assert code == 0
+    with scope(workspace=cast.globex):
+        people = {p.first_name: p.organization.domain for p in Person.objects.all()}
+    assert people == {"Ann": "newco.example", "Bob": "newco.example"}
+
+
+def test_a_partnership_whose_two_ends_are_one_organization_is_a_row_error(cast, tmp_path, capsys):
+    from tests.ecosystem.factories import make_org
+
+    with scope(workspace=cast.acme):
+        make_org(cast.acme, "Brightline Digital", "brightline.io")
+    path = tmp_path / "edges.csv"
+    path.write_text(
+        "organization,organization_website,partner,partner_website,kind\n"
+        "Brightline Digital,,,brightline.io,referral\n"
+        "Brightline Digital,,Loop,loop.example,referral\n"
+    )
+    expected = (
+        "row 1: partner: 'brightline.io' is the same organization as 'Brightline Digital': an "
+        "organization cannot partner with itself"
+    )
+
+    code, err = run("partnerships", path, "--workspace", "acme", capsys=capsys)
+    assert (code, err[0]) == (1, expected)
+    with scope(workspace=cast.acme):
+        assert not Partnership.objects.exists()
+
+    code, err = run("partnerships", path, "--workspace", "acme", "--skip-invalid", capsys=capsys)
+    assert (code, err[0]) == (1, expected)
+    with scope(workspace=cast.acme):
+        edge = Partnership.objects.select_related("org_a", "org_b").get()
+    assert {edge.org_a.domain, edge.org_b.domain} == {"brightline.io", "loop.example"}
+
+
+def test_a_cell_of_200000_characters_is_read_and_checked_against_its_fields_limit(
+    cast, tmp_path, capsys
+):
+    path = tmp_path / "long.csv"
+    long = "x" * 200_000
+    path.write_text(
+        f"name,website,description,city\nAcme,acme.com,{long},\nBeta,beta.com,,{long}\n"
+    )
+
+    code, err = run("organizations", path, "--workspace", "acme", "--skip-invalid", capsys=capsys)
+
+    assert (code, err[0]) == (1, "row 2: city: is 200,000 characters long; at most 120 fit")
+    assert orgs(cast.acme)["acme.com"].description == long
+
+
+def test_a_quote_that_never_closes_refuses_the_file(cast, tmp_path):
+    path = tmp_path / "quote.csv"
+    path.write_text('name,website,city\n"Acme Inc,acme.com,Berlin\nBeta,beta.com,Paris\n')
+
+    message = r'quote.csv: row 1: a quote \("\) opens here and is never closed'
+    with pytest.raises(CommandError, match=message):
+        call_command("import", "organizations", str(path), "--workspace", "acme")
+    assert set(orgs(cast.acme)) == {"acme.example"}
+
+
+def test_every_bad_row_is_listed_however_many(cast, tmp_path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("name,website\n" + ",nameless.example\n" * 1500)
+
+    code, err = run("organizations", path, "--workspace", "acme", capsys=capsys)
+
+    assert code == 1
+    assert err[:-1] == [f"row {n}: name: missing: every organization needs a name" for n in
+                        range(1, 1501)]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (bytes(range(1, 256)) * 40, "control codes"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "a PDF document"),
+    ],
+)
+def test_a_file_that_is_not_text_is_refused_as_such(cast, tmp_path, content, message):
+    path = tmp_path / "partners.csv"
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=f"partners.csv: This file is not text.*{message}"):
+        call_command("import", "organizations", str(path), "--workspace", "acme")
+
+
+def test_a_directory_or_an_unreadable_file_is_a_clear_error(cast, tmp_path):
+    with pytest.raises(CommandError, match=r"is a directory, not a file"):
+        call_command("import", "organizations", str(tmp_path), "--workspace", "acme")
+    mapping = tmp_path / "mapping.json"
+    mapping.mkdir()
+    path = tmp_path / "p.csv"
+    path.write_text("name\nAcme\n")
+    with pytest.raises(CommandError, match=r"mapping.json: is a directory, not a file"):
+        call_command(
+            "import", "organizations", str(path), "--workspace", "acme", "--mapping", str(mapping)
+        )
+    # /proc/self/mem exists but cannot be read from the start, even by root.
+    with pytest.raises(CommandError, match=r"mem: cannot be read \(Input/output error\)"):
+        call_command("import", "organizations", "/proc/self/mem", "--workspace", "acme")

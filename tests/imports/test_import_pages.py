@@ -179,3 +179,18 @@ def test_a_running_job_page_polls_its_progress(cast, alice_client):
 
 def test_guests_cannot_import(cast):
     assert client_for(cast.gina).get(reverse("imports", kwargs={"ws": "acme"})).status_code == 403
+
+
+def test_files_that_used_to_fail_on_the_server_get_a_clear_answer(cast, alice_client):
+    long = b"x" * 200_000
+    response = upload(alice_client, b'name,website\n"Acme,acme.com\nBeta,beta.com\n')
+    assert response.status_code == 200
+    assert "row 1: a quote (&quot;) opens here and is never closed" in response.text
+
+    upload(alice_client, b"name,website,city\nLongtown,long.example,%s\n" % long)
+    url = reverse("imports_job", kwargs={"ws": "acme", "job": job_of(cast.acme).uuid})
+    alice_client.post(url, {"name": "name", "website": "website", "city": "city"})
+
+    page = alice_client.get(url)
+    assert page.status_code == 200
+    assert "is 200,000 characters long; at most 120 fit" in page.text

@@ -41,6 +41,12 @@ class TerminalProgress:
         if self.enabled and self.last:
             self.stream.write("\n")
 
+    def clear(self) -> None:
+        """Wipe the bar so a line can be written in its place; the next update redraws it."""
+        if self.enabled and self.last:
+            self.stream.write("\r\x1b[K")
+            self.last = None
+
 
 class Command(BaseCommand):
     help = (
@@ -74,8 +80,8 @@ class Command(BaseCommand):
         chosen = self._read_mapping(mapping) if mapping else {}
         try:
             table = read_table(file)
-        except FileNotFoundError:
-            raise CommandError(f"{file}: no such file.") from None
+        except OSError as error:
+            raise CommandError(_unreadable(file, error)) from None
         except TableError as error:
             raise CommandError(f"{file}: {error}") from None
         try:
@@ -84,6 +90,12 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}") from None
         extra = {k: options[k] for k in ("owner", "status") if options.get(k)}
         progress = TerminalProgress(sys.stderr, f"{import_kind.label}:")
+
+        def report(problem) -> None:
+            # Every bad row, as it is found: the result keeps only the first ones.
+            progress.clear()
+            self.stderr.write(str(problem))
+
         try:
             result = run_import(
                 target,
@@ -94,15 +106,14 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 skip_invalid=skip_invalid,
                 progress=progress,
+                on_problem=report,
             )
         except ValidationError as error:  # an option the kind refuses, e.g. an unknown --owner
             raise CommandError(" ".join(error.messages)) from None
+        except TableError as error:  # found while reading the rows, before any write
+            raise CommandError(f"{file}: {error}") from None
         progress.close()
         self._record(target, import_kind.name, file, table, columns, result, extra, dry_run)
-        for problem in result.problems:
-            self.stderr.write(str(problem))
-        if result.problem_count > len(result.problems):
-            self.stderr.write(f"… and {result.problem_count - len(result.problems)} more rows")
         self.stderr.write(result.summary())
         if not result.ok:
             sys.exit(1)
@@ -113,6 +124,8 @@ class Command(BaseCommand):
             chosen = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise CommandError(f"{path}: no such mapping file.") from None
+        except OSError as error:
+            raise CommandError(_unreadable(path, error)) from None
         except (ValueError, UnicodeDecodeError) as error:
             raise CommandError(f"{path}: not valid JSON ({error}).") from None
         if not isinstance(chosen, dict) or not all(
@@ -161,3 +174,11 @@ class Command(BaseCommand):
                 started_at=now,
                 finished_at=now,
             )
+
+
+def _unreadable(path: Path, error: OSError) -> str:
+    if isinstance(error, FileNotFoundError):
+        return f"{path}: no such file."
+    if isinstance(error, IsADirectoryError):
+        return f"{path}: is a directory, not a file; give the path of a CSV file."
+    return f"{path}: cannot be read ({error.strerror or error})."
