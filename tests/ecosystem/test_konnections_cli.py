@@ -65,7 +65,8 @@ def test_candidates_for_an_icp(world):
 
     rows = list(csv.DictReader(io.StringIO(out)))
     assert rows[0]["organization"] == "Nordic Ads"
-    assert rows[0]["emails"] == "nils@nordic.example; nina@nordic.example"
+    # The partnerships person first, then the CEO.
+    assert rows[0]["emails"] == "nina@nordic.example; nils@nordic.example"
     assert rows[0]["reasons"].startswith("partners with Loop Agency and with 3 of our partners")
     assert "candidates around Loop Agency" in err
 
