@@ -117,3 +117,22 @@ def test_the_import_command_imports_accounts_for_a_partner(cast, tmp_path):
             ("ACME Corp", "customer"),
             ("Beta", "prospect"),
         ]
+
+
+def test_the_import_command_replaces_only_the_accounts_of_its_source(cast, tmp_path):
+    # Given our accounts imported from two CRMs
+    export = tmp_path / "accounts.csv"
+    export.write_text("name,website\nAcme,acme.com\n")
+    for source in ("hubspot", "salesforce"):
+        call_command("import", "accounts", str(export), workspace="acme", source=source,
+                     stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    # When the HubSpot export comes again, with other rows
+    export.write_text("name,website\nBeta,beta.io\n")
+    call_command("import", "accounts", str(export), workspace="acme", source="hubspot",
+                 stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    # Then HubSpot's accounts are replaced and Salesforce's kept
+    with scope(workspace=cast.acme):
+        assert sorted(Account.objects.values_list("source", "name")) == [
+            ("hubspot", "Beta"),
+            ("salesforce", "Acme"),
+        ]

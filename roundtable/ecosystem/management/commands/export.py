@@ -13,7 +13,8 @@ from roundtable.workspaces.models import Workspace
 
 class Command(BaseCommand):
     help = (
-        "Write a workspace's organizations, people or partnerships as CSV (header row, then one "
+        "Write a workspace's organizations, people, partnerships or accounts as CSV (header row, "
+        "then one "
         "row per record), with the columns `roundtable import` reads back. Cells a spreadsheet "
         "could run as formulas are escaped with a leading quote."
     )
@@ -35,7 +36,8 @@ class Command(BaseCommand):
             default=[],
             metavar="NAME=VALUE",
             help="any filter of the list page or API, e.g. status=active, kind=agency, q=berlin "
-            "(people: q, organization; partnerships: organization, kind, source)",
+            "(people: q, organization; partnerships: organization, kind, source; accounts: owner "
+            "(uuid, domain or name; blank: ours), status, source)",
         )
 
     def handle(self, *args, kind, workspace, out, tag, filter, **options):

@@ -68,6 +68,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--owner", help="accounts: the organization they belong to")
         parser.add_argument("--status", help="accounts: customer, prospect, opportunity or auto")
+        parser.add_argument(
+            "--source",
+            help="accounts: the import's name (hubspot, salesforce …; default plain): "
+            "re-importing the same source replaces that owner's accounts of it",
+        )
 
     def handle(self, *args, kind, file, workspace, dry_run, skip_invalid, mapping, **options):
         try:
@@ -88,7 +93,7 @@ class Command(BaseCommand):
             columns = resolve_mapping(import_kind, table.headers, chosen)
         except MappingError as error:
             raise CommandError(f"{file}: {error}") from None
-        extra = {k: options[k] for k in ("owner", "status") if options.get(k)}
+        extra = {k: options[k] for k in ("owner", "status", "source") if options.get(k)}
         progress = TerminalProgress(sys.stderr, f"{import_kind.label}:")
 
         def report(problem) -> None:
