@@ -271,8 +271,8 @@ def test_a_guest_of_one_circle_reaches_that_circle_and_nothing_else(cast):
         params = [name for _conv, name in params_of(route)]
         is_api = route.startswith("api/")
         object_params = [p for p in params if p != "ws"]
-        # Both Circles always; a sample of the other objects (guests get 403 before any lookup
-        # on every route that is not theirs, whatever the object).
+        # Both Circles always; a sample of the other objects (a page that is not theirs answers
+        # a guest 404 before any lookup, whatever the object).
         sample = random.Random(route).sample(other_uuids, min(6, len(other_uuids)))
         uuids = [mine.uuid, others[0].uuid, *sample]
         choices = list(itertools.product(uuids, repeat=len(object_params)))
@@ -304,6 +304,13 @@ def test_a_guest_of_one_circle_reaches_that_circle_and_nothing_else(cast):
                     continue  # the dashboard's redirect to the guest's Circles list
                 elif status == 422 and is_api:
                     continue  # a body the schema refuses before the role check: nothing ran
+                elif not is_api and status != 404:
+                    # Every page but theirs answers like one that does not exist: a guest
+                    # cannot tell "closed to you" from "no such thing".
+                    failures.append(f"{method.upper()} {url} → {status}, expected 404")
+                elif is_api and route.startswith("api/v1/circles/") and combo[0] != mine.uuid:
+                    if status != 404:  # another Circle, by any API route: as if it did not exist
+                        failures.append(f"{method.upper()} {url} → {status}, expected 404")
                 elif status not in DENIED:
                     failures.append(f"{method.upper()} {url} → {status}")
     assert not failures, "\n".join(failures)

@@ -14,6 +14,15 @@ def visible_circles(request):
     return Circle.objects.visible_to(request.membership)
 
 
+def visible_cursor(request, uuid):
+    """A list page's cursor, or None (the first page) when it names a Circle the reader may not
+    see: the pager finds its row among all Circles, so a hidden Circle would still move a
+    guest's page and tell them it exists."""
+    if uuid is None or not request.membership.is_guest:
+        return uuid
+    return uuid if visible_circles(request).filter(uuid=uuid).exists() else None
+
+
 def get_circle(request, uuid) -> Circle:
     return get_object_or_404(
         visible_circles(request).select_related("workspace", "core_partner", "host"), uuid=uuid

@@ -21,6 +21,7 @@ from roundtable.circles.choices import (
     PurposeKind,
 )
 from roundtable.circles.models import MAX_TARGET_SIZE, Circle, CircleInvitation, CircleMember
+from roundtable.circles.queries import fellow_members
 from roundtable.core.emails import queue_email
 from roundtable.ecosystem.models import Organization, Person, Tag
 from roundtable.workspaces.actions import _mark_email_verified
@@ -82,6 +83,22 @@ def _check_circle(circle: Circle) -> None:
             )
 
 
+# A Circle's references and the model each must be; the message says what to give instead.
+REFERENCE_MODELS = {
+    "core_partner": (Organization, "Choose a partner organization, or none."),
+    "host": (User, "The host is a teammate of this workspace."),
+}
+
+
+def _check_references(fields: dict) -> None:
+    """A reference is a row or None. Anything else (a caller's blank text, an id) is bad input
+    to name, not a ValueError from Django while assigning it."""
+    for name, (model, message) in REFERENCE_MODELS.items():
+        value = fields.get(name)
+        if value is not None and not isinstance(value, model):
+            raise ValidationError({name: message})
+
+
 def _save_circle(circle: Circle) -> None:
     try:
         with transaction.atomic():
@@ -115,6 +132,7 @@ def create_circle(
     people=(),
 ) -> Circle:
     """A new Circle, with `people` (directory people) proposed as its first members."""
+    _check_references({"core_partner": core_partner, "host": host})
     with scope(workspace=workspace):
         circle = Circle(
             workspace=workspace,
@@ -143,6 +161,7 @@ def update_circle(circle: Circle, *, tags=None, **fields) -> Circle:
     unknown = set(fields) - CIRCLE_FIELDS
     if unknown:
         raise ValidationError(dict.fromkeys(sorted(unknown), "This field does not exist."))
+    _check_references(fields)
     with scope(workspace=circle.workspace):
         for name, value in fields.items():
             setattr(circle, name, value)
@@ -325,15 +344,6 @@ def _thread_headers(circle: Circle) -> dict:
     return {"In-Reply-To": circle.thread_id, "References": circle.thread_id}
 
 
-def _fellow_members(circle: Circle, member: CircleMember) -> list[CircleMember]:
-    return list(
-        CircleMember.objects.current()
-        .filter(circle=circle)
-        .exclude(pk=member.pk)
-        .order_by("created_at", "id")
-    )
-
-
 def _send_invitation(invitation: CircleInvitation, token: str, inviter: User) -> None:
     circle = invitation.circle
     host = circle.host or inviter
@@ -347,7 +357,7 @@ def _send_invitation(invitation: CircleInvitation, token: str, inviter: User) ->
             "host": host,
             "workspace": circle.workspace,
             "tags": list(circle.tags.all()),
-            "fellows": _fellow_members(circle, member),
+            "fellows": fellow_members(member),
             "accept_url": invitation_url(token),
             "decline_url": invitation_url(token, decline=True),
             "expires_at": invitation.expires_at,
@@ -400,6 +410,7 @@ def _address_of(member: CircleMember) -> str:
 
 
 def _issue(member: CircleMember, inviter: User) -> IssuedInvitation:
+    """The member's invitation, recorded and marked invited; `_send_all` emails it."""
     now = timezone.now()
     token = CircleInvitation.new_token()
     email = _address_of(member)
@@ -419,8 +430,14 @@ def _issue(member: CircleMember, inviter: User) -> IssuedInvitation:
     member.invited_at = now
     member.email = email
     member.save(update_fields=["status", "invited_at", "email", "updated_at"])
-    _send_invitation(invitation, token, inviter)
     return IssuedInvitation(invitation, token)
+
+
+def _send_all(issued: list[IssuedInvitation], inviter: User) -> None:
+    """Email each invitation once every one of them is issued, so each email names everyone
+    invited with it."""
+    for one in issued:
+        _send_invitation(one.invitation, one.token, inviter)
 
 
 @transaction.atomic
@@ -430,7 +447,9 @@ def invite(member: CircleMember, *, inviter: User) -> IssuedInvitation:
     if problem:
         raise ValidationError({"member": problem})
     with scope(workspace=member.workspace):
-        return _issue(member, inviter)
+        issued = _issue(member, inviter)
+        _send_all([issued], inviter)
+    return issued
 
 
 @transaction.atomic
@@ -452,14 +471,15 @@ def invite_members(circle: Circle, members=None, *, inviter: User) -> Invitation
                     batch.skipped.append((member, problem))
                 else:
                     batch.sent.append(_issue(member, inviter))
-            return batch
-        members = list(members)
-        if any(member.circle_id != circle.pk for member in members):
-            raise ValidationError({"members": "Every member must belong to this Circle."})
-        problems = [problem for member in members if (problem := invitation_problem(member))]
-        if problems:
-            raise ValidationError({"members": problems})
-        batch.sent = [_issue(member, inviter) for member in members]
+        else:
+            members = list(members)
+            if any(member.circle_id != circle.pk for member in members):
+                raise ValidationError({"members": "Every member must belong to this Circle."})
+            problems = [problem for member in members if (problem := invitation_problem(member))]
+            if problems:
+                raise ValidationError({"members": problems})
+            batch.sent = [_issue(member, inviter) for member in members]
+        _send_all(batch.sent, inviter)
     return batch
 
 

@@ -11,7 +11,13 @@ from django.core.exceptions import ValidationError
 from ninja import Query, Router, Status
 
 from roundtable.circles import actions
-from roundtable.circles.access import get_circle, get_invitation, get_member, visible_circles
+from roundtable.circles.access import (
+    get_circle,
+    get_invitation,
+    get_member,
+    visible_circles,
+    visible_cursor,
+)
 from roundtable.circles.choices import MemberStatus
 from roundtable.circles.filters import CircleFilter
 from roundtable.circles.forms import core_partner_from_text, people_from_uuids, teammate_by_email
@@ -119,16 +125,20 @@ def _counted(request, circle: Circle) -> Circle:
     )
 
 
+# Fields that name another row, with the lookup that turns the API's text into it.
+REFERENCES = {"core_partner": core_partner_from_text, "host": teammate_by_email}
+
+
 def _circle_fields(fields: dict) -> dict:
-    """API values → action values: the core partner by name/website/uuid, the host by email."""
-    if "core_partner" in fields:
-        fields["core_partner"] = _field(
-            "core_partner", core_partner_from_text, fields["core_partner"]
-        )
-    if fields.get("host"):
-        fields["host"] = _field("host", teammate_by_email, fields["host"])
+    """API values → action values: the core partner by name/website/uuid, the host by email.
+    A blank reference means none, exactly like null, in POST and PATCH alike (POST then makes
+    the caller the host), so no text ever reaches the action in place of a row."""
+    for name, lookup in REFERENCES.items():
+        if name in fields:
+            text = (fields[name] or "").strip()
+            fields[name] = _field(name, lookup, text) if text else None
     for name, value in fields.items():
-        if value is None and name not in {"core_partner", "host"}:
+        if value is None and name not in REFERENCES:
             raise ValidationError({name: "This field cannot be null."})
     return fields
 
@@ -140,8 +150,9 @@ def _circle_fields(fields: dict) -> dict:
 def list_circles(
     request, filters: Query[CircleFilters], after: UUID | None = None, limit: int = 50
 ):
-    """Circles in name order, filtered like the Circles page. A guest gets only theirs."""
-    form = CircleFilter(filters.model_dump(mode="json"))
+    """Circles in name order, filtered like the Circles page. A guest gets only theirs (an
+    organization or tag they cannot see matches nothing, whether or not it exists)."""
+    form = CircleFilter(filters.model_dump(mode="json"), guest=request.membership.is_guest)
     if not form.is_valid():
         detail = [
             {"loc": ["query", field], "msg": " ".join(errors), "type": "value_error"}
@@ -151,7 +162,7 @@ def list_circles(
     page = keyset_page(
         form.circles(visible_circles(request)),
         ordering=["name", "id"],
-        after=after,
+        after=visible_cursor(request, after),
         size=max(1, min(limit, MAX_PAGE)),
     )
     return {

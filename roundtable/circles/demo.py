@@ -2,16 +2,21 @@
 
 "D2C Shopify EMEA under $25M" grew from the core agency partner's Konnections: five people from
 the five organizations the ecosystem demo shaped for it, all active, with one earlier member who
-was replaced (so the history has a story). "INBOUND conference" gathers four people from our
-HubSpot partners and is still forming: two joined, one invitation went unanswered, one is
-proposed. Rows are keyed by Circle name and person, dates are fixed, no email is sent: running
-`roundtable demo` again ends in the same state.
+was replaced (so the history has a story). "INBOUND conference" has four members from our HubSpot
+partners and is still forming: a fifth person's invitation is waiting for an answer.
+
+Dates count back from the day the demo runs, not from a fixed day: an invitation is only pending
+until it expires, so fixed dates would leave the demo's open invitation expired a few days after
+they were written. Rows are keyed by Circle name and person and no email is sent, so running
+`roundtable demo` again the same day ends in the same state, and on a later day only moves the
+dates.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scope
 
 from roundtable.circles.actions import thread_id
@@ -22,7 +27,6 @@ from roundtable.ecosystem.demo import (
     DEMO_CORE_PARTNER_DOMAIN,
     DEMO_FIRST_CIRCLE_DOMAINS,
     DEMO_FIRST_CIRCLE_EMAILS,
-    TODAY,
 )
 from roundtable.ecosystem.models import Organization, Person, Tag
 from roundtable.workspaces.actions import _mark_email_verified
@@ -36,6 +40,13 @@ DEMO_GUEST = DEMO_FIRST_CIRCLE_EMAILS[0]
 # The earlier member replaced by the fifth of the first Circle (an EMEA Shopify app partner).
 REPLACED_DOMAIN = "mailkite.example"
 INVITATION_DAYS = 14
+# The conference Circle's members, all active; one more person is invited and has not answered.
+CONFERENCE_MEMBERS = 4
+
+
+def demo_today() -> date:
+    """The day the demo's dates count back from: the day it runs."""
+    return timezone.now().date()
 
 
 def _at(day, hour: int = 10) -> datetime:
@@ -46,7 +57,7 @@ def _at(day, hour: int = 10) -> datetime:
 class Seat:
     person: Person
     status: str
-    invited: datetime | None
+    invited: datetime
     joined: datetime | None = None
     ended: datetime | None = None
     role: str = MemberRole.MEMBER
@@ -55,6 +66,7 @@ class Seat:
 @transaction.atomic
 def load_circles(workspace, password: str | None = None) -> None:
     """Create or refresh the demo Circles in `workspace` (after the ecosystem demo)."""
+    today = demo_today()
     with scope(workspace=workspace):
         users = {user.email: user for user in User.objects.filter(email__endswith="@demo.example")}
         first = _write_circle(
@@ -73,10 +85,10 @@ def load_circles(workspace, password: str | None = None) -> None:
             core_partner=Organization.objects.get(domain=DEMO_CORE_PARTNER_DOMAIN),
             host=users.get("priya@demo.example"),
             status=CircleStatus.ACTIVE,
-            created=_at(TODAY - timedelta(days=95)),
+            created=_at(today - timedelta(days=95)),
         )
         five = {p.email: p for p in Person.objects.filter(email__in=DEMO_FIRST_CIRCLE_EMAILS)}
-        start = TODAY - timedelta(days=90)
+        start = today - timedelta(days=90)
         seats = [
             Seat(
                 five[email],
@@ -90,7 +102,7 @@ def load_circles(workspace, password: str | None = None) -> None:
         replaced = (
             Person.objects.filter(organization__domain=REPLACED_DOMAIN).order_by("email").first()
         )
-        later = TODAY - timedelta(days=26)
+        later = today - timedelta(days=26)
         if replaced is not None:
             seats.append(
                 Seat(
@@ -124,9 +136,9 @@ def load_circles(workspace, password: str | None = None) -> None:
         )
         core = next(org for org in hubspot_partners if org.kind == OrgKind.AGENCY)
         chosen = [org for org in hubspot_partners if org != core and org.domain != REPLACED_DOMAIN][
-            :4
+            : CONFERENCE_MEMBERS + 1
         ]
-        opened = TODAY - timedelta(days=12)
+        opened = today - timedelta(days=12)
         conference = _write_circle(
             workspace,
             name=CONFERENCE_CIRCLE,
@@ -142,17 +154,19 @@ def load_circles(workspace, password: str | None = None) -> None:
         people = [
             Person.objects.filter(organization=org).order_by("email").first() for org in chosen
         ]
-        statuses = [MemberStatus.ACTIVE, MemberStatus.ACTIVE, MemberStatus.INVITED]
+        # The third person has not answered (the same one on every run). Invited two days ago,
+        # so the invitation stays pending for twelve more days after the demo is loaded.
+        waiting = people.pop(2)
         seats = [
             Seat(
                 person,
-                status,
+                MemberStatus.ACTIVE,
                 _at(opened + timedelta(days=1)),
-                _at(opened + timedelta(days=2 + index)) if status == MemberStatus.ACTIVE else None,
+                _at(opened + timedelta(days=2 + index)),
             )
-            for index, (person, status) in enumerate(zip(people, statuses, strict=False))
+            for index, person in enumerate(people)
         ]
-        seats.append(Seat(people[3], MemberStatus.PROPOSED, None))
+        seats.append(Seat(waiting, MemberStatus.INVITED, _at(today - timedelta(days=2))))
         _write_seats(conference, seats, users)
 
 
@@ -176,7 +190,7 @@ def _write_circle(workspace, *, name, labels, created, **fields) -> Circle:
 
 
 def _write_seats(circle: Circle, seats: list[Seat], users) -> dict[int, CircleMember]:
-    """Upsert one member row per person, with its invitation when one was sent."""
+    """Upsert one member row per person, with the invitation they were sent."""
     members = {}
     for seat in seats:
         person = seat.person
@@ -196,11 +210,8 @@ def _write_seats(circle: Circle, seats: list[Seat], users) -> dict[int, CircleMe
                 "added_by": circle.host,
             },
         )
-        CircleMember.objects.filter(pk=member.pk).update(
-            created_at=seat.invited or _at(TODAY - timedelta(days=2))
-        )
-        if seat.invited is not None:
-            _write_invitation(member, seat)
+        CircleMember.objects.filter(pk=member.pk).update(created_at=seat.invited)
+        _write_invitation(member, seat)
         members[person.pk] = member
     return members
 

@@ -40,6 +40,19 @@ def membership_history(members: list[CircleMember]) -> list[HistoryEvent]:
     return sorted(events, key=lambda event: (event.at, event.member.pk), reverse=True)
 
 
+def fellow_members(member: CircleMember) -> list[CircleMember]:
+    """Who else is in `member`'s Circle, as an invitee is told (in the email and on the accept
+    page): those invited or active. Someone only proposed has not been asked, and may never be
+    (a person without an email address cannot), so is not named to others."""
+    return list(
+        CircleMember.objects.filter(
+            circle_id=member.circle_id, status__in=[MemberStatus.INVITED, MemberStatus.ACTIVE]
+        )
+        .exclude(pk=member.pk)
+        .order_by("created_at", "id")
+    )
+
+
 def organizations_in_circles():
     """Organizations with a current member in some Circle: the list's member filter."""
     return Organization.objects.filter(

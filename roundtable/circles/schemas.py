@@ -34,11 +34,13 @@ class CircleIn(Input):
     purpose: str = Field("", max_length=2000)
     tags: list[TagLabel] = Field(default_factory=list, max_length=50, description=TAG_HELP)
     core_partner: str | None = Field(
-        None, max_length=500, description="The partner it grew from: name, website or uuid"
+        None,
+        max_length=500,
+        description="The partner it grew from: name, website or uuid; null or blank: none",
     )
     target_size: int = Field(5, ge=1, le=MAX_TARGET_SIZE)
     host: str | None = Field(
-        None, max_length=320, description="A teammate's email; you when omitted"
+        None, max_length=320, description="A teammate's email; you when omitted, null or blank"
     )
     status: CircleStatus = CircleStatus.FORMING
     people: list[UuidText] = Field(
@@ -51,9 +53,11 @@ class CirclePatch(Input):
     purpose_kind: PurposeKind = None
     purpose: str = Field(None, max_length=2000)
     tags: list[TagLabel] = Field(None, max_length=50, description=f"Replaces all. {TAG_HELP}")
-    core_partner: str | None = Field(None, max_length=500, description="null: none")
+    core_partner: str | None = Field(None, max_length=500, description="null or blank: none")
     target_size: int = Field(None, ge=1, le=MAX_TARGET_SIZE)
-    host: str | None = Field(None, max_length=320, description="A teammate's email; null: none")
+    host: str | None = Field(
+        None, max_length=320, description="A teammate's email; null or blank: none"
+    )
     status: CircleStatus = None
 
 

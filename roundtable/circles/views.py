@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST, require_safe
 from django_scopes import scope
 
 from roundtable.circles import actions
-from roundtable.circles.access import get_circle, get_invitation, get_member, visible_circles
+from roundtable.circles.access import (
+    get_circle,
+    get_invitation,
+    get_member,
+    visible_circles,
+    visible_cursor,
+)
 from roundtable.circles.choices import MemberStatus
 from roundtable.circles.filters import CircleFilter
 from roundtable.circles.forms import (
@@ -33,7 +39,11 @@ from roundtable.circles.forms import (
     people_from_uuids,
 )
 from roundtable.circles.models import CircleInvitation, CircleMember
-from roundtable.circles.queries import membership_history, organizations_in_circles
+from roundtable.circles.queries import (
+    fellow_members,
+    membership_history,
+    organizations_in_circles,
+)
 from roundtable.circles.sheet import SHEET_COLUMNS, sheet_members, sheet_rows
 from roundtable.core.csv_export import csv_response
 from roundtable.core.pagination import keyset_page
@@ -111,12 +121,12 @@ def _tag_groups(selected: set[str]) -> list[tuple[str, str, list[tuple[str, str,
 @guest_allowed
 @require_safe
 def circle_list(request):
-    form = CircleFilter(request.GET)
+    form = CircleFilter(request.GET, guest=request.membership.is_guest)
     page = keyset_page(
         form.circles(visible_circles(request)),
         ordering=["name", "id"],
-        after=_cursor(request, "after"),
-        before=_cursor(request, "before"),
+        after=visible_cursor(request, _cursor(request, "after")),
+        before=visible_cursor(request, _cursor(request, "before")),
         size=PAGE_SIZE,
     )
     is_guest = request.membership.is_guest
@@ -192,7 +202,12 @@ def circle_detail(request, circle):
         "tags": list(circle.tags.all()),
         "current": current,
         "active_count": sum(1 for m in current if m.status == MemberStatus.ACTIVE),
-        "proposed": [m for m in current if m.status == MemberStatus.PROPOSED],
+        # What "Send invitations (N)" sends: the proposed members who can be invited now.
+        "invitable": [
+            m
+            for m in current
+            if m.status == MemberStatus.PROPOSED and actions.invitation_problem(m) is None
+        ],
         "sheet": sheet_rows(sheet_members(circle, for_guest=is_guest)),
         "history": membership_history(members),
         "is_guest": is_guest,
@@ -569,13 +584,7 @@ def invitation_answer(request, token):
                 "circle_detail", ws=invitation.workspace.slug, circle=invitation.circle.uuid
             )
     with scope(workspace=invitation.workspace):
-        fellows = list(
-            CircleMember.objects.filter(
-                circle=invitation.circle, status__in=[MemberStatus.INVITED, MemberStatus.ACTIVE]
-            )
-            .exclude(pk=invitation.member_id)
-            .order_by("created_at", "id")
-        )
+        fellows = fellow_members(invitation.member)
         tags = list(invitation.circle.tags.all())
     context = {
         "invitation": invitation,

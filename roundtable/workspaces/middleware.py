@@ -4,11 +4,12 @@ Workspace pages live under /w/<ws>/…; the middleware resolves the slug, checks
 user's seat (on every request, so a removed teammate loses access at once) and runs the view
 inside `scope(workspace=…)`, where queries of workspace-owned models are filtered to that
 workspace and raise outside of it. API requests are scoped to their token's workspace.
-Guests reach only views marked `@guest_allowed`.
+Guests reach only views marked `@guest_allowed`; any other page answers them 404, as an object
+they may not see does, so a guest cannot tell a page that is closed to them from one that does
+not exist (a teammate whose role lacks a permission still gets 403 from the view).
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from django_scopes import scope, scopes_disabled
@@ -103,5 +104,5 @@ class TenancyMiddleware:
             and membership.is_guest
             and not getattr(view_func, "guest_allowed", False)
         ):
-            raise PermissionDenied("Guests can open only the Circles they were invited to.")
+            raise Http404("Guests can open only the Circles they were invited to.")
         return

@@ -66,5 +66,5 @@ def test_a_guest_cannot_open_settings(page, live_server):
     nav = page.get_by_role("navigation", name="Sections")
     expect(nav.get_by_role("link", name="Settings")).to_have_count(0)
     response = page.goto(f"/w/{workspace.slug}/settings/teammates/")
-    assert response.status == 403
-    expect(page.get_by_text("Guests can open only the Circles")).to_be_visible()
+    assert response.status == 404
+    expect(page.get_by_text("This page does not exist, or you do not have access")).to_be_visible()

@@ -372,8 +372,8 @@ def test_a_guest_sees_their_circle_without_team_controls(cast, world):
         assert control not in page.text.split("<main>")[1]
     sheet = csv_rows(guest.get(url("circle_sheet_export", circle=circle.uuid)))
     assert [row["name"] for row in sheet] == ["Nina Nord"]
-    assert guest.get(url("circle_edit", circle=circle.uuid)).status_code == 403
-    assert guest.get(url("circles_export")).status_code == 403
+    assert guest.get(url("circle_edit", circle=circle.uuid)).status_code == 404
+    assert guest.get(url("circles_export")).status_code == 404
     nav = guest.get(url("circles")).text.split('aria-label="Sections"')[1].split("</nav>")[0]
     assert "Circles" in nav
     assert "Partners" not in nav

@@ -58,6 +58,20 @@ def test_list_filters_and_formats(circles):
     assert circle["core_partner"]["name"] == "Loop Agency"
 
 
+def test_csv_leaves_a_missing_core_partner_and_host_empty(circles, cast):
+    make_circle(cast.acme, cast.alice, name="Nobody hosts", host=None)
+
+    out, _ = run("circles", "list", "--workspace", "acme", "--format", "csv")
+    table, _ = run("circles", "list", "--workspace", "acme")
+
+    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(out))}
+    assert rows["INBOUND conference"]["core partner"] == ""
+    assert (rows["Nobody hosts"]["core partner"], rows["Nobody hosts"]["host"]) == ("", "")
+    assert "'-" not in out
+    nobody = next(line for line in table.splitlines() if line.startswith("Nobody hosts"))
+    assert nobody.split()[-3:-1] == ["-", "-"]
+
+
 def test_show_prints_members_and_invitations(circles):
     d2c, _ = circles
     out, _ = run("circles", "show", str(d2c.uuid))

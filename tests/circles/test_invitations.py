@@ -82,6 +82,50 @@ def test_one_thread_from_the_host_with_a_personal_link_for_each_invitee(world, c
     assert state_of(member_of(circle, paul)) == MemberStatus.PROPOSED
 
 
+def test_each_email_names_only_who_else_is_invited_or_in_like_the_accept_page(
+    world, cast, client, mailbox
+):
+    circle, nina, ben, paul = world  # Paul has no email address: he cannot be invited
+    actions.add_teammate(circle, cast.bob, role="host")
+
+    batch = send(circle, cast.alice)
+
+    assert [member.name for member, _reason in batch.skipped] == ["Paul Post"]
+    to_nina = text_of(mailbox.wait_for("nina@nordic.example"))
+    to_ben = text_of(mailbox.wait_for("ben@berlin.example"))
+    assert fellows_in(to_nina) == ["Ben Bauer (Berlin Builders)", "Bob (Acme)"]
+    assert fellows_in(to_ben) == ["Nina Nord (Nordic Ads)", "Bob (Acme)"]
+    accept_page = client.get(path_of(first_link_in(to_nina)))
+    listed = accept_page.text.split('data-testid="fellows">')[1].split("</ul>")[0]
+    assert "Ben Bauer" in listed
+    assert "Bob" in listed
+    assert "Paul Post" not in listed
+
+
+def fellows_in(text: str) -> list[str]:
+    """The names under the email's "Also in the Circle:" heading."""
+    lines = text.replace("\r\n", "\n")
+    block = lines.split("Also in the Circle:\n")[1].split("\n\n")[0]
+    return [line.removeprefix("- ") for line in block.splitlines()]
+
+
+def first_link_in(text: str) -> str:
+    return next(word for word in text.split() if "/circles/invitations/" in word)
+
+
+def test_send_invitations_counts_only_the_members_who_can_be_invited(world, cast, alice_client):
+    circle, nina, _ben, _paul = world
+    page = reverse("circle_detail", kwargs={"ws": "acme", "circle": circle.uuid})
+
+    before = alice_client.get(page).text
+    actions.invite_members(circle, inviter=cast.alice)
+    after = alice_client.get(page).text
+
+    assert "Send invitations (2)" in before  # Nina and Ben; Paul has no address
+    assert "Send invitations" not in after  # only Paul is left, and he cannot be invited
+    assert "no email address" in after
+
+
 def test_accepting_creates_a_guest_account_that_sees_only_that_circle(world, cast, client, mailbox):
     circle, nina, *_ = world
     other = make_circle(cast.acme, cast.alice, name="INBOUND conference")
@@ -110,7 +154,7 @@ def test_accepting_creates_a_guest_account_that_sees_only_that_circle(world, cas
     assert "INBOUND conference" not in listing
     other_url = reverse("circle_detail", kwargs={"ws": "acme", "circle": other.uuid})
     assert client.get(other_url).status_code == 404
-    assert client.get(reverse("partners", kwargs={"ws": "acme"})).status_code == 403
+    assert client.get(reverse("partners", kwargs={"ws": "acme"})).status_code == 404
     host_note = mailbox.wait_for("bob@acme.example")
     assert "Nina Nord (Nordic Ads) accepted" in text_of(host_note)
     assert host_note["In-Reply-To"].strip() == circle.thread_id

@@ -226,8 +226,8 @@ def test_form_errors_name_the_field(cast, alice_client, directory):
 
 def test_guests_are_kept_out_of_the_directory(cast, directory):
     guest = client_for(cast.gina)
-    assert guest.get(url(cast.acme, "partners/")).status_code == 403
-    assert guest.get(url(cast.acme, f"partners/{directory['loop'].uuid}/")).status_code == 403
+    assert guest.get(url(cast.acme, "partners/")).status_code == 404
+    assert guest.get(url(cast.acme, f"partners/{directory['loop'].uuid}/")).status_code == 404
 
 
 def test_only_teammates_can_be_partner_managers(cast, alice_client, directory):

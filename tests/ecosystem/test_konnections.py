@@ -175,7 +175,7 @@ def test_status_change_moves_an_organization_into_our_partners(cast, world):
 
 
 def test_guests_and_other_workspaces_cannot_see_konnections(cast, world):
-    assert client_for(cast.gina).get(url(world)).status_code == 403
+    assert client_for(cast.gina).get(url(world)).status_code == 404
     assert client_for(cast.charlie).get(url(world)).status_code == 404
 
 

@@ -178,7 +178,7 @@ def test_a_running_job_page_polls_its_progress(cast, alice_client):
 
 
 def test_guests_cannot_import(cast):
-    assert client_for(cast.gina).get(reverse("imports", kwargs={"ws": "acme"})).status_code == 403
+    assert client_for(cast.gina).get(reverse("imports", kwargs={"ws": "acme"})).status_code == 404
 
 
 def test_files_that_used_to_fail_on_the_server_get_a_clear_answer(cast, alice_client):

@@ -100,6 +100,6 @@ def test_stored_account_sets_map_by_api(cast):
 def test_guests_and_other_workspaces_see_nothing(cast):
     populate_workspace(cast.globex, cast.charlie)
     run = latest_run(cast.globex)
-    assert client_for(cast.gina).get("/w/acme/mapping/").status_code == 403
+    assert client_for(cast.gina).get("/w/acme/mapping/").status_code == 404
     assert client_for(cast.alice).get(f"/w/acme/mapping/runs/{run.uuid}/").status_code == 404
     assert api_client(cast.gina, cast.acme).get("/api/v1/mapping/runs").status_code == 403

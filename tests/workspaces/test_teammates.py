@@ -122,9 +122,9 @@ def test_create_another_workspace(cast, alice_client):
 
 def test_a_guest_cannot_open_settings_but_sees_circles(cast):
     gina = client_for(cast.gina)
-    assert gina.get(reverse("teammates", kwargs={"ws": "acme"})).status_code == 403
-    assert gina.get(reverse("tokens", kwargs={"ws": "acme"})).status_code == 403
-    assert gina.get(reverse("partners", kwargs={"ws": "acme"})).status_code == 403
+    assert gina.get(reverse("teammates", kwargs={"ws": "acme"})).status_code == 404
+    assert gina.get(reverse("tokens", kwargs={"ws": "acme"})).status_code == 404
+    assert gina.get(reverse("partners", kwargs={"ws": "acme"})).status_code == 404
     assert gina.get(reverse("circles", kwargs={"ws": "acme"})).status_code == 200
     # The dashboard sends a guest to the Circles.
     assert gina.get(reverse("dashboard", kwargs={"ws": "acme"})).url.endswith("/circles/")

@@ -80,15 +80,22 @@ class Command(BaseCommand):
                     [
                         str(c.uuid), c.name, c.get_purpose_kind_display(), c.status,
                         f"{c.active_count}/{c.target_size}",
-                        c.core_partner.name if c.core_partner else "-",
-                        c.host.email if c.host else "-",
+                        c.core_partner.name if c.core_partner else "",
+                        c.host.email if c.host else "",
                     ]
                     for c in circles
                 ]  # fmt: skip
                 if output == "csv":
+                    # An empty cell stays empty: a placeholder would read as data (and "-"
+                    # even gets the formula-escape quote).
                     write_csv(self.stdout, LIST_COLUMNS, rows)
                 else:
-                    write_table(self.stdout, TABLE_COLUMNS, [[*r[1:], r[0]] for r in rows])
+                    # A terminal needs something in an empty cell to keep the columns readable.
+                    write_table(
+                        self.stdout,
+                        TABLE_COLUMNS,
+                        [[*(cell or "-" for cell in r[1:]), r[0]] for r in rows],
+                    )
         self.stderr.write(f"{len(circles)} Circle{'s' if len(circles) != 1 else ''} in {target}.")
 
     def show_circle(self, *, id, workspace, **options):  # noqa: A002  (the documented argument)
