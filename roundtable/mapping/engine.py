@@ -202,19 +202,22 @@ def match_accounts(
     found.add(_domain_pairs(left, right, options, result))
     named_left, named_right = _name_candidates(left, right), _name_candidates(right, left)
 
-    def names(key: str, right_key: str, score: float) -> None:
-        found.add(
-            _name_pairs(named_left, named_right, key, right_key, score, options, result, found)
-        )
+    def names(key: str, right_key: str, score: float, left=named_left) -> None:
+        found.add(_name_pairs(left, named_right, key, right_key, score, options, result, found))
 
     names("squashed", "squashed", 1.0)
     names("core", "core", 0.99)
     # A name that is the other record's domain ('Bank of America' / bankofamerica.com,
-    # 'AT&T' / att.com).
+    # 'AT&T' / att.com: the name without its 'and' words, read only for the names that have
+    # them; for the others it is the name itself, which the first round compared already).
+    with_and = pl.col("h_joined") != pl.col("h_squashed")
     for key in ("squashed", "core", "joined"):
-        names(key, "label", 0.98)
+        keyed_left, keyed_right = named_left, named_right
+        if key == "joined":
+            keyed_left, keyed_right = named_left.filter(with_and), named_right.filter(with_and)
+        names(key, "label", 0.98, keyed_left)
         flipped = _name_pairs(
-            named_right, named_left, key, "label", 0.98, options, result, found, swap=True
+            keyed_right, named_left, key, "label", 0.98, options, result, found, swap=True
         )
         found.add(_swap(flipped))
     if options.fuzzy:
