@@ -691,6 +691,16 @@ class KonnectionsFilter(forms.Form):
         + [(f"-{key}", f"{label} (descending)") for key, label in KONNECTION_SORTS.items()],
     )
 
+    def clean(self):
+        # A field of one value named twice with different values ('mutual=only&mutual=none')
+        # contradicts itself: say so rather than silently keep the last one.
+        data = super().clean()
+        if hasattr(self.data, "getlist"):
+            for name, field in self.fields.items():
+                if isinstance(field, forms.ChoiceField) and len(set(self.data.getlist(name))) > 1:
+                    self.add_error(name, "Give one value, not several that contradict each other.")
+        return data
+
     @property
     def sort_key(self) -> str:
         return (self.cleaned_data.get("sort") or "-common") if self.is_valid() else "-common"

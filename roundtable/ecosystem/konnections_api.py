@@ -9,6 +9,7 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+from django.http import QueryDict
 from ninja import Field, Query, Router, Schema, Status
 
 from roundtable.ecosystem import graph
@@ -142,9 +143,18 @@ def _invalid(form) -> Status:
     return Status(422, {"detail": detail})
 
 
-def _form_data(params: Schema) -> dict:
-    data = params.dict()
-    return {key: value for key, value in data.items() if value not in (None, "")}
+def _form_data(params: Schema, request=None):
+    """The filter form's data from the parsed parameters; a one-value parameter the query
+    names several times keeps all its values, so the form can say they contradict."""
+    data = QueryDict(mutable=True)
+    for key, value in params.dict().items():
+        if value in (None, "", []):
+            continue
+        data.setlist(key, value if isinstance(value, list) else [value])
+        raw = request.GET.getlist(key) if request is not None else []
+        if not isinstance(value, list) and len(set(raw)) > 1:
+            data.setlist(key, raw)
+    return data
 
 
 def _ref(organization) -> dict:
@@ -176,7 +186,7 @@ def organization_konnections(request, uuid: UUID, filters: Query[KonnectionFilte
     """The organization's partners, marked where we partner with them too."""
     require_team(request)
     organization = get_organization(request, uuid)
-    form = graph.KonnectionsFilter(_form_data(filters))
+    form = graph.KonnectionsFilter(_form_data(filters, request))
     if not form.is_valid():
         return _invalid(form)
     nodes = graph.konnections(request.workspace, organization, form)
@@ -200,7 +210,7 @@ def organization_mutual_partners(
     require_team(request)
     organization = get_organization(request, uuid)
     second = get_organization(request, other)
-    form = graph.KonnectionsFilter(_form_data(filters))
+    form = graph.KonnectionsFilter(_form_data(filters, request))
     if not form.is_valid():
         return _invalid(form)
     nodes = graph.mutual_partners(request.workspace, organization, second, form)

@@ -153,3 +153,13 @@ def test_guests_may_not_use_it(cast, world):
     guest = api_client(cast.gina, cast.acme)
     assert guest.get(f"/api/v1/organizations/{world.loop.uuid}/konnections").status_code == 403
     assert guest.get("/api/v1/candidates", {"core": "loop.example"}).status_code == 403
+
+
+def test_contradictory_filters_are_refused(api, world):
+    url = f"/api/v1/organizations/{world.loop.uuid}/konnections"
+
+    response = api.get(url, {"mutual": ["only", "none"]})
+
+    assert response.status_code == 422
+    assert "contradict" in str(response.json()["detail"])
+    assert api.get(url, {"mutual": ["only", "only"]}).status_code == 200
