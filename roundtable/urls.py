@@ -34,5 +34,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-# Unknown paths under /api/ answer in the API's JSON error format, like every API error.
+# Unknown paths and unreadable requests under /api/ answer in the API's JSON error format.
 handler404 = "roundtable.web.views.not_found"
+handler400 = "roundtable.web.views.bad_request_here"

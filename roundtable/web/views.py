@@ -4,7 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.defaults import page_not_found
+from django.views.defaults import bad_request, page_not_found
 from django_tasks_db.models import DBTaskResult
 
 from roundtable.workspaces.middleware import guest_allowed
@@ -86,3 +86,10 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not Found: no such API route."}, status=404)
     return page_not_found(request, exception)
+
+
+def bad_request_here(request, exception=None):
+    """400 in the API's format under /api/ (e.g. more query parameters than Django accepts)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Bad request: the request could not be read."}, status=400)
+    return bad_request(request, exception)

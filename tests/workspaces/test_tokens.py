@@ -82,6 +82,14 @@ def test_missing_or_invalid_credentials_get_401(cast, header):
     assert response["WWW-Authenticate"].startswith("Bearer")
 
 
+def test_too_many_query_parameters_answer_400_in_the_api_format(cast):
+    query = "&".join(["tag=region:EMEA"] * 1001)
+    response = api_client(cast.alice, cast.acme).get(f"/api/v1/candidates?core=x&{query}")
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("Bad request")
+
+
 def test_an_unknown_api_route_answers_404_in_the_api_format(cast):
     response = api_client(cast.alice, cast.acme).get("/api/v1/no-such-route")
 
