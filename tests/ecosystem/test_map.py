@@ -126,6 +126,15 @@ def test_an_unknown_core_partner_is_named_in_the_message(cast, world):
     assert "No organization “atlantis.example” in this workspace." in response.content.decode()
 
 
+def test_an_unknown_colouring_is_named_and_the_map_falls_back_to_kind(cast, world):
+    response = client_for(cast.bob).get("/w/acme/partners/map/?core=loop.example&colour=zzz")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Colour by “zzz” is not a choice" in page
+    assert nodes_of(re.search(r"<svg.*?</svg>", page, re.S).group(0))["Loop Agency"] == "core"
+
+
 def test_the_map_page_works_for_a_workspace_without_partnerships(cast):
     actions.ensure_our_organization(cast.globex)
     response = client_for(cast.charlie).get("/w/globex/partners/map/")

@@ -327,9 +327,13 @@ def _map_picture(request):
     """(map, organizations by id, colour legend, colour_by, core, error) for the page and SVG."""
     core_text = request.GET.get("core", "").strip()
     colour_by = request.GET.get("colour", "kind")
-    if colour_by not in dict(COLOUR_BY):
-        colour_by = "kind"
     core = error = None
+    if colour_by not in dict(COLOUR_BY):
+        error = (
+            f"Colour by “{colour_by}” is not a choice: use "
+            f"{', '.join(dict(COLOUR_BY))}. The map is coloured by kind."
+        )
+        colour_by = "kind"
     if core_text:
         try:
             core = graph.find_organization(core_text)
