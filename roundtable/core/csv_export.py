@@ -47,21 +47,13 @@ def csv_lines(
     """The header line, then one escaped line per row, as they are produced. A cell holding a
     line break of either kind is quoted whatever the line terminator (csv quotes only the
     characters of its own terminator, so a lone CR would split the record in a reader)."""
-    writer = csv.writer(_LineBuffer(), lineterminator=lineterminator, quoting=csv.QUOTE_MINIMAL)
-    breaks = ("\r", "\n")
+    writer = csv.writer(_LineBuffer(), lineterminator=lineterminator)
+    quote_all = csv.writer(_LineBuffer(), lineterminator=lineterminator, quoting=csv.QUOTE_ALL)
     yield writer.writerow(header)
     for row in rows:
         cells = [escape_cell(cell) for cell in row]
-        if any(b in c for c in cells for b in breaks):
-            yield _with_breaks_quoted(cells, lineterminator)
-        else:
-            yield writer.writerow(cells)
-
-
-def _with_breaks_quoted(cells: list[str], lineterminator: str) -> str:
-    """A row where some cell holds a line break: every cell quoted, as RFC 4180 writes it."""
-    quoted = ('"' + c.replace('"', '""') + '"' for c in cells)
-    return ",".join(quoted) + lineterminator
+        has_break = any("\r" in cell or "\n" in cell for cell in cells)
+        yield (quote_all if has_break else writer).writerow(cells)
 
 
 def write_csv(

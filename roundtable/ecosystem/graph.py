@@ -963,14 +963,13 @@ def konnections(workspace, organization, form: KonnectionsFilter) -> NodeList:
         return _select(snap, rows, form, [anchor])
 
 
-SAME_ORGANIZATION = "Choose two different organizations to see what they have in common."
-
-
 def mutual_partners(workspace, a, b, form: KonnectionsFilter) -> NodeList:
     """Organizations that partner with both `a` and `b` (our own company left out). One
     organization twice is refused: it would ask for its own partners under another name."""
     if a.pk == b.pk:
-        raise ValidationError({"other": SAME_ORGANIZATION})
+        raise ValidationError(
+            {"other": "Choose two different organizations to see what they have in common."}
+        )
     snap = snapshot(workspace)
     with scope(workspace=workspace):
         node_a, node_b = snap.index_of(a.pk), snap.index_of(b.pk)

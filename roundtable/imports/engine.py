@@ -189,8 +189,9 @@ def run_import(
                 continue
             # Our own exports escape formula-like cells with a quote: read them back as typed.
             values = {name: unescape_cell(cells[index].strip()) for name, index in mapping.items()}
-            if limits and any(len(values[name]) > limit for name, limit in limits):
-                name, limit = next((n, m) for n, m in limits if len(values[n]) > m)
+            too_long = next(((n, m) for n, m in limits if len(values[n]) > m), None)
+            if too_long:
+                name, limit = too_long
                 problem(
                     number,
                     header_of[name],

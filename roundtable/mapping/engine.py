@@ -202,8 +202,10 @@ def match_accounts(
     found.add(_domain_pairs(left, right, options, result))
     named_left, named_right = _name_candidates(left, right), _name_candidates(right, left)
 
-    def names(key: str, right_key: str, score: float, left=named_left) -> None:
-        found.add(_name_pairs(left, named_right, key, right_key, score, options, result, found))
+    def names(key: str, right_key: str, score: float) -> None:
+        found.add(
+            _name_pairs(named_left, named_right, key, right_key, score, options, result, found)
+        )
 
     names("squashed", "squashed", 1.0)
     names("core", "core", 0.99)
@@ -215,7 +217,7 @@ def match_accounts(
         keyed_left, keyed_right = named_left, named_right
         if key == "joined":
             keyed_left, keyed_right = named_left.filter(with_and), named_right.filter(with_and)
-        names(key, "label", 0.98, keyed_left)
+        found.add(_name_pairs(keyed_left, named_right, key, "label", 0.98, options, result, found))
         flipped = _name_pairs(
             keyed_right, named_left, key, "label", 0.98, options, result, found, swap=True
         )

@@ -179,11 +179,11 @@ def _standard(populations, status: str):
     return next((p for p in populations if p.kind == "standard" and p.status == status), None)
 
 
-def headlines(viewer, cps: list[Counterpart] | None = None) -> list[Headline]:
+def headlines(viewer) -> list[Headline]:
     """Every counterpart's headline figures. Partners whose accounts we uploaded are read in
     two queries for all of them; a connected workspace goes through `matrix`, so its sharing
     rules and minimum count apply exactly as on its matrix page."""
-    cps = counterparts(viewer) if cps is None else cps
+    cps = counterparts(viewer)
     rows = actions.our_populations(viewer)
     our_customers = _standard(rows, AccountStatus.CUSTOMER)
     our_deals = _standard(rows, AccountStatus.OPPORTUNITY)

@@ -14,9 +14,8 @@ from roundtable.workspaces.models import Workspace
 class Command(BaseCommand):
     help = (
         "Write a workspace's organizations, people, partnerships or accounts as CSV (header row, "
-        "then one "
-        "row per record), with the columns `roundtable import` reads back. Cells a spreadsheet "
-        "could run as formulas are escaped with a leading quote."
+        "then one row per record), with the columns `roundtable import` reads back. Cells a "
+        "spreadsheet could run as formulas are escaped with a leading quote."
     )
 
     def add_arguments(self, parser):

@@ -123,10 +123,11 @@ class Command(BaseCommand):
             form = form_or_error(graph.KonnectionsFilter(data))
             if second is None:
                 nodes = graph.konnections(target, organization, form)
-            elif organization.pk == second.pk:
-                raise CommandError(f"--with: {graph.SAME_ORGANIZATION}")
             else:
-                nodes = graph.mutual_partners(target, organization, second, form)
+                try:
+                    nodes = graph.mutual_partners(target, organization, second, form)
+                except ValidationError as error:
+                    raise CommandError(f"--with: {' '.join(error.messages)}") from None
             rows = list(graph.konnection_rows(organization, nodes, other=second))
             cells = [konnection_cells(row) for row in rows]
             table = [
